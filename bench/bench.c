@@ -1,0 +1,190 @@
+/*
+ * bench: libfake's core benchmarks (`meson test --benchmark`, or run
+ * build/bench/bench directly; an argument runs only the cases whose name
+ * contains it).
+ *
+ * Each case is run 7 times; the line shows the median time per operation,
+ * its target where it has one (docs/performance.md), and PASS or MISS.
+ * The harness reads CLOCK_MONOTONIC; the library itself never reads real
+ * time. Figures from a sanitizer or debug build mean little.
+ *
+ * The exit status is 0 whatever the figures (timings on a shared machine are
+ * noisy); it is 1 only when an operation fails.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <fake/fake.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define RUNS 7
+
+struct bench {
+	fake_processor *p;
+	const char *ids[10000]; /* borrowed customer ids, valid until reset */
+	size_t id_count;
+};
+
+static double now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static void check(struct bench *b, int rc, const char *what)
+{
+	if (rc == 0)
+		return;
+	const fake_error *e = fake_error_last(b->p);
+	fprintf(stderr, "bench: %s failed: %s: %s\n", what, fake_status_name(rc), e ? e->message : "");
+	exit(1);
+}
+
+static void reset(struct bench *b)
+{
+	check(b, fake_processor_reset(b->p), "fake_processor_reset");
+	b->id_count = 0;
+}
+
+/* Adds n customers with an email and a name (and a visa card if with_card). */
+static void add_customers(struct bench *b, size_t n, bool with_card)
+{
+	fake_customer_create_params cp = FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+	cp.email = "jenny.rosen@example.com";
+	cp.name = "Jenny Rosen";
+	cp.payment_method = with_card ? "pm_card_visa" : NULL;
+	for (size_t i = 0; i < n; i++) {
+		const fake_customer *c = NULL;
+		check(b, fake_customer_create(&c, b->p, &cp, NULL), "fake_customer_create");
+		if (b->id_count < sizeof(b->ids) / sizeof(b->ids[0]))
+			b->ids[b->id_count++] = fake_customer_id(c);
+	}
+}
+
+/* Each case: one run, returning nanoseconds per operation. */
+
+static double create_customer(struct bench *b)
+{
+	enum { N = 10000 };
+	reset(b);
+	double t0 = now_ns();
+	add_customers(b, N, false);
+	return (now_ns() - t0) / N;
+}
+
+static double retrieve_customer(struct bench *b)
+{
+	enum { N = 200000 };
+	if (b->id_count != 1000) {
+		reset(b);
+		add_customers(b, 1000, false);
+	}
+	double t0 = now_ns();
+	for (size_t i = 0; i < N; i++) {
+		const fake_customer *c = NULL;
+		check(b, fake_customer_retrieve(&c, b->p, b->ids[(i * 7) % 1000], NULL), "fake_customer_retrieve");
+	}
+	return (now_ns() - t0) / N;
+}
+
+static double list_customers(struct bench *b)
+{
+	enum { N = 20000 };
+	if (b->id_count != 1000) {
+		reset(b);
+		add_customers(b, 1000, false);
+	}
+	fake_customer_list_params lp = FAKE_CUSTOMER_LIST_PARAMS_INIT;
+	lp.page.limit = 10;
+	fake_list page;
+	double t0 = now_ns();
+	for (size_t i = 0; i < N; i++)
+		check(b, fake_customer_list(&page, b->p, &lp, NULL), "fake_customer_list");
+	return (now_ns() - t0) / N;
+}
+
+/* Times `rounds` resets of a processor filled by `fill` each round. */
+static double timed_resets(struct bench *b, size_t rounds, size_t customers, bool with_card)
+{
+	double total = 0;
+	for (size_t r = 0; r < rounds; r++) {
+		add_customers(b, customers, with_card);
+		double t0 = now_ns();
+		check(b, fake_processor_reset(b->p), "fake_processor_reset");
+		total += now_ns() - t0;
+		b->id_count = 0;
+	}
+	return total / (double)rounds;
+}
+
+static double reset_10(struct bench *b)
+{
+	return timed_resets(b, 2000, 10, false);
+}
+
+static double reset_typical(struct bench *b)
+{
+	return timed_resets(b, 500, 50, true);
+}
+
+static double reset_10000(struct bench *b)
+{
+	return timed_resets(b, 3, 10000, false);
+}
+
+static const struct bench_case {
+	const char *name;
+	double (*run)(struct bench *b);
+	double target_ns; /* 0: none */
+} cases[] = {
+	{ "create_customer (email, name)", create_customer, 250 },
+	{ "retrieve_customer (of 1,000)", retrieve_customer, 100 },
+	{ "list_customers limit 10 (of 1,000)", list_customers, 0 },
+	{ "reset, 10 customers", reset_10, 2000 },
+	{ "reset, typical test (50 cus + 50 pm)", reset_typical, 2000 },
+	{ "reset, 10,000 customers", reset_10000, 0 },
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+	const char *only = argc > 1 ? argv[1] : NULL;
+	struct bench *b = calloc(1, sizeof(*b));
+	if (!b || fake_processor_new(&b->p, NULL) != 0) {
+		fprintf(stderr, "bench: cannot make a processor\n");
+		return 1;
+	}
+	printf("libfake %s benchmarks: median of %d runs\n", FAKE_VERSION_STRING, RUNS);
+	printf("%-38s %12s %10s  %s\n", "case", "ns/op", "target", "result");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct bench_case *c = &cases[i];
+		if (only && !strstr(c->name, only))
+			continue;
+		double runs[RUNS];
+		c->run(b); /* warm-up */
+		for (int r = 0; r < RUNS; r++)
+			runs[r] = c->run(b);
+		qsort(runs, RUNS, sizeof(runs[0]), cmp_double);
+		double median = runs[RUNS / 2];
+		char target[32] = "-";
+		const char *result = "-";
+		if (c->target_ns > 0) {
+			snprintf(target, sizeof(target), "<= %.0f", c->target_ns);
+			result = median <= c->target_ns ? "PASS" : "MISS";
+		}
+		printf("%-38s %12.1f %10s  %s\n", c->name, median, target, result);
+		fflush(stdout);
+	}
+	fake_processor_free(b->p);
+	free(b);
+	return 0;
+}

@@ -1,0 +1,256 @@
+/*
+ * demo: what libfake does, in one run (scripts/demo.sh builds and runs it).
+ *
+ * It drives one processor through a short story and prints what happened:
+ *  1. creates customers, some with a test card attached (pm_card_visa,
+ *     pm_card_mastercard, pm_card_amex), and tries one whose card declines
+ *     (pm_card_chargeDeclined), printing the Stripe-shaped error record;
+ *  2. updates a customer (email and metadata) and sets a default card;
+ *  3. deletes a customer (it stays retrievable, marked deleted);
+ *  4. schedules a callback on the virtual clock, as the code under test
+ *     would schedule a nightly job, and advances the clock two and a half
+ *     days: the job runs at its due times, in virtual time;
+ *  5. lists the customers two per page with cursor pagination;
+ *  6. prints the event log, oldest first: id, time, type, object id.
+ *
+ * The output is the same, byte for byte, on every run: ids, timestamps and
+ * order all come from the processor, never from the real clock.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <fake/fake.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#define DAY INT64_C(86400)
+#define HOUR INT64_C(3600)
+
+/* Processor time (int64 unix seconds) as ISO-8601 UTC. */
+static const char *iso(int64_t t, char buf[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (!gmtime_r(&tt, &tm) || !strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, 32, "%lld", (long long)t);
+	return buf;
+}
+
+static const char *or_none(const char *s)
+{
+	return s ? s : "-";
+}
+
+/* Stops the demo when a call that should succeed did not. */
+static void must(fake_processor *p, int rc, const char *what)
+{
+	if (rc == 0)
+		return;
+	const fake_error *e = fake_error_last(p);
+	fprintf(stderr, "demo: %s failed: %s: %s\n", what, fake_status_name(rc), e ? e->message : "");
+	fake_processor_free(p);
+	exit(1);
+}
+
+static void print_error(const fake_processor *p, int rc)
+{
+	const fake_error *e = fake_error_last(p);
+	printf("    -> %s (%s)\n", fake_status_name(rc), fake_strerror(rc));
+	printf("       error.type          %s\n", e->type);
+	printf("       error.code          %s\n", e->code);
+	printf("       error.decline_code  %s\n", e->decline_code[0] ? e->decline_code : "-");
+	printf("       error.param         %s\n", e->param[0] ? e->param : "-");
+	printf("       error.message       %s\n", e->message);
+	printf("       http_status         %d\n", e->http_status);
+	printf("       request_id          %s\n", e->request_id);
+}
+
+static void print_customer(fake_processor *p, const fake_customer *c)
+{
+	const char *pm_id = fake_customer_default_payment_method(c);
+	const fake_payment_method *pm = NULL;
+	if (pm_id && fake_payment_method_retrieve(&pm, p, pm_id, NULL) != 0)
+		pm = NULL;
+	printf("    %s  %-16s %-*s", fake_customer_id(c), or_none(fake_customer_name(c)), pm ? 22 : 0,
+	       or_none(fake_customer_email(c)));
+	if (pm)
+		printf(" default %s (%s *%s)", pm_id, fake_payment_method_card_brand(pm),
+		       fake_payment_method_card_last4(pm));
+	printf("\n");
+}
+
+/* Creates a customer whose card is a test token, made its default. */
+static const fake_customer *create_with_card(fake_processor *p, const char *name, const char *email,
+					     const char *token)
+{
+	fake_customer_create_params cp = FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+	cp.name = name;
+	cp.email = email;
+	cp.payment_method = token;
+	cp.default_payment_method = token;
+	const fake_customer *c = NULL;
+	printf("  create customer %s <%s> with %s\n", name, email, token);
+	int rc = fake_customer_create(&c, p, &cp, NULL);
+	if (rc != 0) {
+		print_error(p, rc);
+		return NULL;
+	}
+	print_customer(p, c);
+	return c;
+}
+
+/* The "nightly job" of the code under test, run by the virtual clock. */
+struct nightly {
+	const char *customer;
+	int runs;
+};
+
+static void nightly_job(fake_processor *p, int64_t at, void *user_data)
+{
+	struct nightly *job = user_data;
+	char when[32], runs[16];
+	job->runs++;
+	snprintf(runs, sizeof runs, "%d", job->runs);
+	printf("  [%s] nightly job, run %d: stamps %s\n", iso(at, when), job->runs, job->customer);
+
+	fake_kv kv[] = { { "nightly_runs", runs } };
+	fake_customer_update_params up = FAKE_CUSTOMER_UPDATE_PARAMS_INIT;
+	up.metadata = kv;
+	up.metadata_count = 1;
+	const fake_customer *c = NULL;
+	must(p, fake_customer_update(&c, p, job->customer, &up, NULL), "nightly update");
+	/* A job may schedule more work: the next night. */
+	must(p, fake_clock_schedule(p, at + DAY, nightly_job, job), "schedule next night");
+}
+
+int main(void)
+{
+	char when[32];
+	fake_processor *p = NULL;
+	int rc = fake_processor_new(&p, NULL);
+	if (rc != 0) {
+		fprintf(stderr, "demo: fake_processor_new: %s\n", fake_status_name(rc));
+		return 1;
+	}
+	printf("libfake %s demo: one processor, its clock at %s\n\n", FAKE_VERSION_STRING,
+	       iso(fake_clock_now(p), when));
+
+	printf("1. Customers with test cards\n");
+	const fake_customer *ada = create_with_card(p, "Ada Lovelace", "ada@example.com", "pm_card_visa");
+	const fake_customer *alan = create_with_card(p, "Alan Turing", "alan@example.com", "pm_card_mastercard");
+	create_with_card(p, "Mallory", "mallory@example.com", "pm_card_chargeDeclined");
+	printf("    (a declined card is the fake working as Stripe does: nothing was created)\n");
+	if (!ada || !alan) {
+		fake_processor_free(p);
+		return 1;
+	}
+
+	static const char *const more[][2] = {
+		{ "Edsger Dijkstra", "edsger@example.com" },
+		{ "Barbara Liskov", "barbara@example.com" },
+		{ "Ken Thompson", "ken@example.com" },
+	};
+	for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++) {
+		fake_customer_create_params mp = FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+		mp.name = more[i][0];
+		mp.email = more[i][1];
+		const fake_customer *c = NULL;
+		printf("  create customer %s <%s>, no card\n", mp.name, mp.email);
+		must(p, fake_customer_create(&c, p, &mp, NULL), "create customer");
+		print_customer(p, c);
+	}
+
+	const fake_customer *grace = NULL;
+	fake_customer_create_params gp = FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+	gp.name = "Grace Hopper";
+	gp.email = "grace@example.com";
+	printf("  create customer Grace Hopper <grace@example.com>, then attach pm_card_amex\n");
+	must(p, fake_customer_create(&grace, p, &gp, NULL), "create grace");
+	const char *grace_id = fake_customer_id(grace);
+	fake_payment_method_attach_params ap = FAKE_PAYMENT_METHOD_ATTACH_PARAMS_INIT;
+	ap.customer = grace_id;
+	const fake_payment_method *amex = NULL;
+	must(p, fake_payment_method_attach(&amex, p, "pm_card_amex", &ap, NULL), "attach amex");
+	printf("    attached %s (%s *%s, expires %02d/%d) to %s\n", fake_payment_method_id(amex),
+	       fake_payment_method_card_brand(amex), fake_payment_method_card_last4(amex),
+	       fake_payment_method_card_exp_month(amex), fake_payment_method_card_exp_year(amex),
+	       or_none(fake_payment_method_customer(amex)));
+
+	printf("\n2. Update\n");
+	must(p, fake_clock_advance(p, HOUR), "advance");
+	fake_kv plan[] = { { "plan", "pro" } };
+	fake_customer_update_params up = FAKE_CUSTOMER_UPDATE_PARAMS_INIT;
+	up.email = "grace@navy.example";
+	up.metadata = plan;
+	up.metadata_count = 1;
+	must(p, fake_customer_update(&grace, p, grace_id, &up, NULL), "update grace");
+	printf("  %s: email -> %s, metadata plan=%s\n", grace_id, fake_customer_email(grace),
+	       or_none(fake_metadata_get(fake_customer_metadata(grace), "plan")));
+	must(p, fake_customer_set_default_payment_method(&grace, p, grace_id, fake_payment_method_id(amex), NULL),
+	     "set default");
+	printf("  %s: default payment method -> %s\n", grace_id, or_none(fake_customer_default_payment_method(grace)));
+
+	printf("\n3. Delete\n");
+	const fake_customer *gone = NULL;
+	must(p, fake_customer_delete(&gone, p, fake_customer_id(alan), NULL), "delete alan");
+	const fake_customer *again = NULL;
+	must(p, fake_customer_retrieve(&again, p, fake_customer_id(alan), NULL), "retrieve alan");
+	printf("  deleted %s; retrieving it still works: deleted=%s\n", fake_customer_id(gone),
+	       fake_customer_deleted(again) ? "true" : "false");
+	const fake_customer *missing = NULL;
+	rc = fake_customer_retrieve(&missing, p, "cus_nope", NULL);
+	printf("  retrieve cus_nope:\n");
+	print_error(p, rc);
+
+	printf("\n4. The virtual clock\n");
+	struct nightly job = { fake_customer_id(ada), 0 };
+	int64_t first_night = fake_processor_options_get(p)->epoch + DAY + 2 * HOUR; /* 02:00 on day 2 */
+	must(p, fake_clock_schedule(p, first_night, nightly_job, &job), "schedule");
+	printf("  scheduled a nightly job for %s; advancing 2.5 days from %s\n", iso(first_night, when),
+	       iso(fake_clock_now(p), (char[32]){ 0 }));
+	must(p, fake_clock_advance(p, 2 * DAY + 12 * HOUR), "advance");
+	printf("  clock now %s; the job ran %d times; %zu piece(s) of work still pending\n",
+	       iso(fake_clock_now(p), when), job.runs, fake_clock_pending(p));
+
+	printf("\n5. Customers, two per page, newest first\n");
+	fake_customer_list_params lp = FAKE_CUSTOMER_LIST_PARAMS_INIT;
+	lp.page.limit = 2;
+	fake_list page;
+	for (int n = 1;; n++) {
+		must(p, fake_customer_list(&page, p, &lp, NULL), "list customers");
+		printf("  page %d%s\n", n, page.has_more ? " (has_more)" : "");
+		for (size_t i = 0; i < page.count; i++)
+			print_customer(p, page.data[i]);
+		if (!page.has_more || page.count == 0)
+			break;
+		lp.page.starting_after = fake_customer_id(page.data[page.count - 1]);
+	}
+
+	printf("\n6. Event log, oldest first (%zu events)\n", fake_event_count(p));
+	size_t total = fake_event_count(p), n = 0;
+	const fake_event **events = calloc(total ? total : 1, sizeof(*events));
+	if (!events) {
+		fake_processor_free(p);
+		return 1;
+	}
+	fake_list_iter it;
+	fake_list_iter_init(&it, p, FAKE_OP_LIST_EVENTS, NULL, NULL);
+	const void *obj = NULL;
+	while (n < total && (rc = fake_list_iter_next(&obj, &it)) == 0)
+		events[n++] = obj;
+	if (rc < 0)
+		must(p, rc, "list events");
+	for (size_t i = n; i-- > 0;) {
+		const fake_event *e = events[i];
+		printf("  %s  %s  %-26s %s", fake_event_id(e), iso(fake_event_created(e), when), fake_event_type(e),
+		       fake_object_id(fake_event_object(e)));
+		size_t changed = fake_event_previous_attribute_count(e);
+		for (size_t k = 0; k < changed; k++)
+			printf("%s%s", k ? "," : "  changed: ", fake_event_previous_attribute(e, k));
+		printf("\n");
+	}
+	free(events);
+	fake_processor_free(p);
+	return 0;
+}

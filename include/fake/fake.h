@@ -1,0 +1,19 @@
+/**
+ * @file fake/fake.h
+ * @brief libfake: a deterministic, in-process fake of a Stripe-shaped
+ *        billing processor. Include this one header.
+ */
+#ifndef FAKE_FAKE_H
+#define FAKE_FAKE_H
+
+#include "common.h"
+#include "op.h"
+#include "processor.h"
+#include "clock.h"
+#include "list.h"
+#include "event.h"
+#include "customer.h"
+#include "payment_method.h"
+#include "control.h"
+
+#endif

@@ -1,0 +1,53 @@
+/**
+ * @file fake/op.h
+ * @brief Operation ids. Every public operation has one, with a stable name
+ *        (the reference fake's callback name where it has one). Call counts,
+ *        scripts, stubs and list iterators name operations by these ids.
+ */
+#ifndef FAKE_OP_H
+#define FAKE_OP_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Operation ids. New operations are only ever added before FAKE_OP_COUNT. */
+typedef enum fake_op {
+	FAKE_OP_CREATE_CUSTOMER,            /**< "create_customer" */
+	FAKE_OP_RETRIEVE_CUSTOMER,          /**< "retrieve_customer" */
+	FAKE_OP_UPDATE_CUSTOMER,            /**< "update_customer" */
+	FAKE_OP_DELETE_CUSTOMER,            /**< "delete_customer" */
+	FAKE_OP_LIST_CUSTOMERS,             /**< "list_customers" */
+	FAKE_OP_CREATE_PAYMENT_METHOD,      /**< "create_payment_method" */
+	FAKE_OP_RETRIEVE_PAYMENT_METHOD,    /**< "retrieve_payment_method" */
+	FAKE_OP_UPDATE_PAYMENT_METHOD,      /**< "update_payment_method" */
+	FAKE_OP_ATTACH_PAYMENT_METHOD,      /**< "attach_payment_method" */
+	FAKE_OP_DETACH_PAYMENT_METHOD,      /**< "detach_payment_method" */
+	FAKE_OP_LIST_PAYMENT_METHODS,       /**< "list_payment_methods" */
+	FAKE_OP_SET_DEFAULT_PAYMENT_METHOD, /**< "set_default_payment_method" */
+	FAKE_OP_RETRIEVE_EVENT,             /**< "retrieve_event" */
+	FAKE_OP_LIST_EVENTS,                /**< "list_events" */
+	FAKE_OP_COUNT
+} fake_op;
+
+/**
+ * The stable name of an operation, e.g. "create_customer".
+ * @return a static string, or NULL when @p op is not an operation.
+ */
+FAKE_EXTERN const char *fake_op_name(fake_op op);
+
+/**
+ * Looks an operation up by its name.
+ * @param out receives the operation id.
+ * @return 0, or FAKE_EINVAL when @p out or @p name is NULL, or
+ *         FAKE_ENOTFOUND when no operation has that name.
+ */
+FAKE_EXTERN int fake_op_from_name(fake_op *out, const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,110 @@
+/**
+ * @file fake/processor.h
+ * @brief The processor instance: create, free, reset, options.
+ *
+ * Lifetime rules:
+ *  1. fake_processor_new() makes an instance; fake_processor_free() ends it.
+ *     Instances never share state: two of them in one process, or in two
+ *     threads, never interfere. One instance must not be used by two threads
+ *     at once.
+ *  2. Every object pointer the instance returns is borrowed and stays valid
+ *     until fake_processor_reset(), fake_processor_reset_preserve_connect()
+ *     or fake_processor_free().
+ *  3. A reset instance is indistinguishable from a new one made with the
+ *     same options: clock, counters, objects, events, scripts, stubs,
+ *     subscribers and call counts all return to their initial state.
+ */
+#ifndef FAKE_PROCESSOR_H
+#define FAKE_PROCESSOR_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * The instance allocator. Every allocation libfake makes goes through it.
+ * Either all of malloc, realloc and free are set, or none (libc is used);
+ * calloc is optional. @p ctx is passed to every call.
+ */
+typedef struct fake_allocator {
+	void *(*malloc)(size_t size, void *ctx);
+	void *(*calloc)(size_t count, size_t size, void *ctx);
+	void *(*realloc)(void *ptr, size_t size, void *ctx);
+	void (*free)(void *ptr, void *ctx);
+	void *ctx;
+} fake_allocator;
+
+/** 2026-01-01T00:00:00Z, the default clock epoch (as the reference fake). */
+#define FAKE_EPOCH_DEFAULT INT64_C(1767225600)
+/** Default and allowed range of the id number width. */
+#define FAKE_ID_WIDTH_DEFAULT 5
+#define FAKE_ID_WIDTH_MAX 20
+
+/** Processor options. Start from FAKE_PROCESSOR_OPTIONS_INIT. */
+typedef struct fake_processor_options {
+	unsigned int version;     /**< FAKE_PROCESSOR_OPTIONS_VERSION */
+	int64_t epoch;            /**< clock start, unix seconds, 0 to 253402300799 (year 9999) */
+	unsigned int id_width;    /**< zero-padding of id numbers, 1..FAKE_ID_WIDTH_MAX */
+	fake_allocator allocator; /**< all NULL: libc */
+	uint64_t seed;            /**< seed of the instance PRNG (fake_processor_random()) */
+	bool synthesize_events;   /**< false: no events are recorded or delivered at all */
+	size_t block_size;        /**< bytes per memory block objects are carved from; 0: 64 KiB; minimum 256 */
+} fake_processor_options;
+
+#define FAKE_PROCESSOR_OPTIONS_VERSION 1
+#define FAKE_PROCESSOR_OPTIONS_INIT                                                          \
+	{ FAKE_PROCESSOR_OPTIONS_VERSION, FAKE_EPOCH_DEFAULT, FAKE_ID_WIDTH_DEFAULT,             \
+	  { NULL, NULL, NULL, NULL, NULL }, 0, true, 0 }
+
+/**
+ * Creates a processor.
+ * @param out receives the new processor, which the caller owns and frees
+ *        with fake_processor_free(); NULL on failure.
+ * @param options NULL for the defaults (FAKE_PROCESSOR_OPTIONS_INIT).
+ * @return 0; FAKE_EINVAL for a NULL @p out, an unknown options version, an
+ *         epoch or id width out of range, a block size under 256, or a
+ *         partly filled allocator; FAKE_ENOMEM when allocation fails. There
+ *         is no processor to hold an error record, so only the status tells.
+ */
+FAKE_EXTERN int fake_processor_new(fake_processor **out, const fake_processor_options *options);
+
+/** Frees a processor and everything it owns. NULL is a harmless no-op. */
+FAKE_EXTERN void fake_processor_free(fake_processor *p);
+
+/**
+ * Returns the processor to exactly the state fake_processor_new() produced
+ * with the same options. Every pointer it returned before becomes invalid.
+ * Must not be called from inside a subscriber, stub or clock callback.
+ * @return 0; FAKE_EINVAL for NULL; FAKE_ESTATE when called from a callback
+ *         (nothing changes).
+ */
+FAKE_EXTERN int fake_processor_reset(fake_processor *p);
+
+/**
+ * Like fake_processor_reset(), but keeps Connect accounts and their id
+ * counter. Connect accounts arrive with the Connect issue; until then this
+ * resets everything.
+ * @return as fake_processor_reset().
+ */
+FAKE_EXTERN int fake_processor_reset_preserve_connect(fake_processor *p);
+
+/**
+ * The options the processor was made with (the allocator included).
+ * @return a borrowed pointer valid until the processor is freed; NULL for NULL.
+ */
+FAKE_EXTERN const fake_processor_options *fake_processor_options_get(const fake_processor *p);
+
+/**
+ * The next number from the instance PRNG (splitmix64), seeded by
+ * options.seed and restarted by reset. Same seed, same sequence.
+ * @return the number; 0 for NULL.
+ */
+FAKE_EXTERN uint64_t fake_processor_random(fake_processor *p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,330 @@
+/*
+ * Customers (fake/customer.h): create, retrieve, update, delete, list, and
+ * setting the default payment method. docs/customers.md describes them.
+ */
+#include "private.h"
+
+static const fake_customer_create_params create_defaults = FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+
+/* Copies an optional string parameter; "" means unset (NULL). */
+static const char *copy_field(fake_processor *p, const char *s, bool *ok)
+{
+	return s && s[0] ? fake__arena_strdup(p, s, ok) : NULL;
+}
+
+static int check_fields(fake_processor *p, const char *email, const char *name, const char *description,
+			const char *phone)
+{
+	if (fake__check_string(p, email, FAKE_CUSTOMER_EMAIL_MAX, "email") ||
+	    fake__check_string(p, name, FAKE_CUSTOMER_NAME_MAX, "name") ||
+	    fake__check_string(p, description, FAKE_CUSTOMER_DESCRIPTION_MAX, "description") ||
+	    fake__check_string(p, phone, FAKE_CUSTOMER_PHONE_MAX, "phone"))
+		return p->error.status;
+	return 0;
+}
+
+static int not_attached(fake_processor *p, const char *pm_id)
+{
+	return fake__error_set(p, FAKE_EINVAL, "", "invoice_settings[default_payment_method]",
+			       "The customer does not have a payment method with the ID %s. The payment method must be attached to the customer.",
+			       pm_id);
+}
+
+static int no_test_clock(fake_processor *p, const char *id, const char *param)
+{
+	int rc = fake__check_id(p, id, param);
+	if (rc)
+		return rc;
+	/* Test clocks arrive with the test-clock issue; until then none exists. */
+	return fake__error_set(p, FAKE_ENOTFOUND, "resource_missing", param, "No such test_clock: '%s'", id);
+}
+
+static int create(void *out, fake_processor *p, fake__ctx *ctx)
+{
+	const fake_customer_create_params *params = ctx->call.params ? ctx->call.params : &create_defaults;
+	if (fake__check_version(p, params->version, FAKE_CUSTOMER_CREATE_PARAMS_VERSION,
+				"fake_customer_create_params") ||
+	    check_fields(p, params->email, params->name, params->description, params->phone) ||
+	    fake__metadata_check(p, params->metadata, params->metadata_count))
+		return p->error.status;
+	if (params->test_clock)
+		return no_test_clock(p, params->test_clock, "test_clock");
+	if (params->default_payment_method) {
+		if (fake__check_id(p, params->default_payment_method, "invoice_settings[default_payment_method]"))
+			return p->error.status;
+		if (!params->payment_method || strcmp(params->payment_method, params->default_payment_method) != 0)
+			return not_attached(p, params->default_payment_method);
+	}
+
+	fake_payment_method *pm = NULL;
+	if (params->payment_method && fake__payment_method_resolve(&pm, p, params->payment_method, "payment_method"))
+		return p->error.status;
+
+	struct fake_customer *c = fake__object_new(p, FAKE_OBJECT_CUSTOMER, sizeof(*c));
+	if (!c)
+		return fake__error_nomem(p);
+	bool ok = true;
+	c->email = copy_field(p, params->email, &ok);
+	c->name = copy_field(p, params->name, &ok);
+	c->description = copy_field(p, params->description, &ok);
+	c->phone = copy_field(p, params->phone, &ok);
+	if (pm && params->default_payment_method)
+		c->default_payment_method = pm->obj.id;
+	if (!ok)
+		return fake__error_nomem(p);
+	if (fake__metadata_merge(&c->metadata, p, &fake__metadata_empty, params->metadata, params->metadata_count,
+				 false))
+		return p->error.status;
+	if (fake__store_add(p, c) || fake__event_emit(p, ctx, FAKE__EVT_CUSTOMER_CREATED, c, NULL, NULL, 0))
+		return p->error.status;
+	if (pm && fake__payment_method_attach(p, ctx, pm, c))
+		return p->error.status;
+	*(const fake_customer **)out = c;
+	return 0;
+}
+
+int fake_customer_create(const fake_customer **out, fake_processor *p, const fake_customer_create_params *params,
+			 const fake_request *request)
+{
+	return fake__op_run(p, FAKE_OP_CREATE_CUSTOMER, NULL, params, request, out, create);
+}
+
+static int retrieve(void *out, fake_processor *p, fake__ctx *ctx)
+{
+	return fake__store_get(out, p, FAKE_OBJECT_CUSTOMER, ctx->call.id, "id");
+}
+
+int fake_customer_retrieve(const fake_customer **out, fake_processor *p, const char *id, const fake_request *request)
+{
+	return fake__op_run(p, FAKE_OP_RETRIEVE_CUSTOMER, id, NULL, request, out, retrieve);
+}
+
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Applies an update to customer c: builds the new version, emits
+ * customer.updated if anything changed, then writes it. */
+static int apply(fake_processor *p, fake__ctx *ctx, struct fake_customer *c, const fake_customer_update_params *u)
+{
+	if (check_fields(p, u->email, u->name, u->description, u->phone) ||
+	    fake__metadata_check(p, u->metadata, u->metadata_count))
+		return p->error.status;
+	const char *default_pm = c->default_payment_method;
+	if (u->default_payment_method && !u->default_payment_method[0]) {
+		default_pm = NULL;
+	} else if (u->default_payment_method) {
+		void *found = NULL;
+		if (fake__store_get(&found, p, FAKE_OBJECT_PAYMENT_METHOD, u->default_payment_method,
+				    "invoice_settings[default_payment_method]"))
+			return p->error.status;
+		const fake_payment_method *pm = found;
+		if (!pm->customer || strcmp(pm->customer, c->obj.id) != 0)
+			return not_attached(p, u->default_payment_method);
+		default_pm = pm->obj.id;
+	}
+
+	struct fake_customer next = *c;
+	bool ok = true;
+	if (u->email)
+		next.email = copy_field(p, u->email, &ok);
+	if (u->name)
+		next.name = copy_field(p, u->name, &ok);
+	if (u->description)
+		next.description = copy_field(p, u->description, &ok);
+	if (u->phone)
+		next.phone = copy_field(p, u->phone, &ok);
+	next.default_payment_method = default_pm;
+	if (!ok)
+		return fake__error_nomem(p);
+	if (fake__metadata_merge(&next.metadata, p, c->metadata, u->metadata, u->metadata_count, u->metadata_clear))
+		return p->error.status;
+
+	static const char *const names[] = { "description", "email", "invoice_settings", "metadata", "name", "phone" };
+	const bool differs[] = {
+		!same(c->description, next.description),
+		!same(c->email, next.email),
+		!same(c->default_payment_method, next.default_payment_method),
+		!fake__metadata_equal(c->metadata, next.metadata),
+		!same(c->name, next.name),
+		!same(c->phone, next.phone),
+	};
+	const char **changed = fake__arena_alloc(p, sizeof(names));
+	if (!changed)
+		return fake__error_nomem(p);
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (differs[i])
+			changed[n++] = names[i];
+	if (!n)
+		return 0;
+	if (fake__event_emit(p, ctx, FAKE__EVT_CUSTOMER_UPDATED, &next, c, changed, n))
+		return p->error.status;
+	fake__object_commit(c, &next);
+	return 0;
+}
+
+static int update(void *out, fake_processor *p, fake__ctx *ctx)
+{
+	static const fake_customer_update_params defaults = FAKE_CUSTOMER_UPDATE_PARAMS_INIT;
+	const fake_customer_update_params *u = ctx->call.params ? ctx->call.params : &defaults;
+	void *found = NULL;
+	if (fake__store_get_live(&found, p, FAKE_OBJECT_CUSTOMER, ctx->call.id, "id") ||
+	    fake__check_version(p, u->version, FAKE_CUSTOMER_UPDATE_PARAMS_VERSION, "fake_customer_update_params") ||
+	    apply(p, ctx, found, u))
+		return p->error.status;
+	*(const fake_customer **)out = found;
+	return 0;
+}
+
+int fake_customer_update(const fake_customer **out, fake_processor *p, const char *id,
+			 const fake_customer_update_params *params, const fake_request *request)
+{
+	return fake__op_run(p, FAKE_OP_UPDATE_CUSTOMER, id, params, request, out, update);
+}
+
+static int set_default(void *out, fake_processor *p, fake__ctx *ctx)
+{
+	const char *pm_id = ctx->call.params;
+	void *found = NULL;
+	if (fake__store_get_live(&found, p, FAKE_OBJECT_CUSTOMER, ctx->call.id, "customer") ||
+	    fake__check_id(p, pm_id, "invoice_settings[default_payment_method]"))
+		return p->error.status;
+	fake_customer_update_params u = FAKE_CUSTOMER_UPDATE_PARAMS_INIT;
+	u.default_payment_method = pm_id;
+	if (apply(p, ctx, found, &u))
+		return p->error.status;
+	*(const fake_customer **)out = found;
+	return 0;
+}
+
+int fake_customer_set_default_payment_method(const fake_customer **out, fake_processor *p, const char *customer_id,
+					     const char *payment_method_id, const fake_request *request)
+{
+	return fake__op_run(p, FAKE_OP_SET_DEFAULT_PAYMENT_METHOD, customer_id, payment_method_id, request, out,
+			    set_default);
+}
+
+static int delete(void *out, fake_processor *p, fake__ctx *ctx)
+{
+	void *found = NULL;
+	if (fake__store_get_live(&found, p, FAKE_OBJECT_CUSTOMER, ctx->call.id, "id"))
+		return p->error.status;
+	struct fake_customer *c = found;
+
+	/* Stripe detaches the customer's payment methods. Build every new
+	 * version and emit every event first; write only once nothing can fail. */
+	if (fake__event_emit(p, ctx, FAKE__EVT_CUSTOMER_DELETED, c, NULL, NULL, 0))
+		return p->error.status;
+	const fake__table *pms = &p->tables[FAKE_OBJECT_PAYMENT_METHOD];
+	size_t attached = 0;
+	for (size_t i = 0; i < pms->len; i++) {
+		const fake_payment_method *pm = (const fake_payment_method *)pms->items[i];
+		attached += pm->customer && strcmp(pm->customer, c->obj.id) == 0;
+	}
+	fake_payment_method **detach = attached ? fake__arena_alloc(p, attached * sizeof(*detach)) : NULL;
+	if (attached && !detach)
+		return fake__error_nomem(p);
+	size_t n = 0;
+	for (size_t i = 0; i < pms->len && n < attached; i++) {
+		fake_payment_method *pm = (fake_payment_method *)pms->items[i];
+		if (!pm->customer || strcmp(pm->customer, c->obj.id) != 0)
+			continue;
+		fake_payment_method next = *pm;
+		next.customer = NULL;
+		if (fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_METHOD_DETACHED, &next, NULL, NULL, 0))
+			return p->error.status;
+		detach[n++] = pm;
+	}
+	for (size_t i = 0; i < n; i++)
+		detach[i]->customer = NULL;
+	c->obj.flags |= FAKE__DELETED;
+	*(const fake_customer **)out = c;
+	return 0;
+}
+
+int fake_customer_delete(const fake_customer **out, fake_processor *p, const char *id, const fake_request *request)
+{
+	return fake__op_run(p, FAKE_OP_DELETE_CUSTOMER, id, NULL, request, out, delete);
+}
+
+static bool list_filter(const fake__object *o, const void *ctx)
+{
+	const fake_customer_list_params *params = ctx;
+	const struct fake_customer *c = (const struct fake_customer *)o;
+	return !params->email || (c->email && strcmp(c->email, params->email) == 0);
+}
+
+static int list(void *out, fake_processor *p, fake__ctx *ctx)
+{
+	static const fake_customer_list_params defaults = FAKE_CUSTOMER_LIST_PARAMS_INIT;
+	const fake_customer_list_params *params = ctx->call.params ? ctx->call.params : &defaults;
+	if (fake__check_version(p, params->version, FAKE_CUSTOMER_LIST_PARAMS_VERSION, "fake_customer_list_params") ||
+	    fake__check_string(p, params->email, FAKE_CUSTOMER_EMAIL_MAX, "email"))
+		return p->error.status;
+	if (params->test_clock)
+		return no_test_clock(p, params->test_clock, "test_clock");
+	return fake__list_page(out, p, FAKE_OBJECT_CUSTOMER, &params->page, params->email ? list_filter : NULL, params);
+}
+
+int fake_customer_list(fake_list *out, fake_processor *p, const fake_customer_list_params *params,
+		       const fake_request *request)
+{
+	return fake__op_run(p, FAKE_OP_LIST_CUSTOMERS, NULL, params, request, out, list);
+}
+
+const char *fake_customer_id(const fake_customer *c)
+{
+	return c ? c->obj.id : NULL;
+}
+
+int64_t fake_customer_created(const fake_customer *c)
+{
+	return c ? c->obj.created : 0;
+}
+
+const char *fake_customer_email(const fake_customer *c)
+{
+	return c ? c->email : NULL;
+}
+
+const char *fake_customer_name(const fake_customer *c)
+{
+	return c ? c->name : NULL;
+}
+
+const char *fake_customer_description(const fake_customer *c)
+{
+	return c ? c->description : NULL;
+}
+
+const char *fake_customer_phone(const fake_customer *c)
+{
+	return c ? c->phone : NULL;
+}
+
+const fake_metadata *fake_customer_metadata(const fake_customer *c)
+{
+	return c ? c->metadata : NULL;
+}
+
+const char *fake_customer_default_payment_method(const fake_customer *c)
+{
+	return c ? c->default_payment_method : NULL;
+}
+
+const char *fake_customer_test_clock(const fake_customer *c)
+{
+	return c ? c->test_clock : NULL;
+}
+
+bool fake_customer_deleted(const fake_customer *c)
+{
+	return c && (c->obj.flags & FAKE__DELETED);
+}
+
+int64_t fake_customer_balance(const fake_customer *c)
+{
+	return c ? c->balance : 0;
+}

@@ -1,0 +1,165 @@
+/*
+ * Status codes and the Stripe-shaped error record.
+ *
+ * Each status maps to one Stripe error type and HTTP status (docs/errors.md).
+ * The record has fixed-size fields so that filling it never allocates: an
+ * out-of-memory error can always be reported.
+ */
+#include "private.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+static const struct status_info {
+	int status;
+	const char *name;
+	const char *text;
+	const char *type;
+	int http;
+} statuses[] = {
+	{ FAKE_OK, "FAKE_OK", "success", "", 0 },
+	{ FAKE_EINVAL, "FAKE_EINVAL", "invalid argument", "invalid_request_error", 400 },
+	{ FAKE_ENOTFOUND, "FAKE_ENOTFOUND", "no such object", "invalid_request_error", 404 },
+	{ FAKE_ESTATE, "FAKE_ESTATE", "not allowed in the object's current state", "invalid_request_error", 400 },
+	{ FAKE_ECARD, "FAKE_ECARD", "the card was declined", "card_error", 402 },
+	{ FAKE_ERATELIMIT, "FAKE_ERATELIMIT", "too many requests", "rate_limit_error", 429 },
+	{ FAKE_EAPI, "FAKE_EAPI", "processor error", "api_error", 500 },
+	{ FAKE_EIDEMPOTENCY, "FAKE_EIDEMPOTENCY", "idempotency key reused with different parameters",
+	  "idempotency_error", 400 },
+	{ FAKE_ELIMIT, "FAKE_ELIMIT", "a limit was reached", "invalid_request_error", 400 },
+	{ FAKE_ENOMEM, "FAKE_ENOMEM", "out of memory", "api_error", 500 },
+	{ FAKE_ITEROVER, "FAKE_ITEROVER", "no more items", "", 0 },
+};
+
+static const struct status_info *status_find(int status)
+{
+	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		if (statuses[i].status == status)
+			return &statuses[i];
+	return NULL;
+}
+
+const char *fake_status_name(int status)
+{
+	const struct status_info *s = status_find(status);
+	return s ? s->name : "FAKE_UNKNOWN";
+}
+
+const char *fake_strerror(int status)
+{
+	const struct status_info *s = status_find(status);
+	return s ? s->text : "unknown status";
+}
+
+const fake_error *fake_error_last(const fake_processor *p)
+{
+	return p ? &p->error : NULL;
+}
+
+void fake__copy(char *dst, size_t size, const char *src)
+{
+	size_t n = src ? strlen(src) : 0;
+	if (n >= size)
+		n = size - 1;
+	if (n)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+void fake__error_clear(fake_processor *p)
+{
+	fake__error_replace(p, NULL);
+}
+
+void fake__error_replace(fake_processor *p, const fake_error *e)
+{
+	if (!e && !p->error.status)
+		return; /* already clear: every call starts here, keep it cheap */
+	char request_id[sizeof(p->error.request_id)];
+	memcpy(request_id, p->error.request_id, sizeof(request_id));
+	if (e) {
+		p->error = *e;
+		fake__error_defaults(&p->error, e->status);
+	} else {
+		memset(&p->error, 0, sizeof(p->error));
+	}
+	memcpy(p->error.request_id, request_id, sizeof(request_id));
+}
+
+void fake__error_defaults(fake_error *e, int status)
+{
+	/* An unknown or non-negative status is reported as an api_error. */
+	const struct status_info *s = status < 0 ? status_find(status) : NULL;
+	if (!s)
+		s = status_find(FAKE_EAPI);
+	if (!s)
+		return; /* unreachable: FAKE_EAPI is in the table */
+	e->status = s->status;
+	if (!e->type[0])
+		fake__copy(e->type, sizeof(e->type), s->type);
+	if (!e->http_status)
+		e->http_status = s->http;
+	if (!e->message[0])
+		fake__copy(e->message, sizeof(e->message), s->text);
+}
+
+int fake__error_set(fake_processor *p, int status, const char *code, const char *param, const char *fmt, ...)
+{
+	fake_error *e = &p->error;
+	e->status = status;
+	e->http_status = 0;
+	e->retry_after = 0;
+	e->type[0] = e->decline_code[0] = '\0';
+	fake__copy(e->code, sizeof(e->code), code);
+	fake__copy(e->param, sizeof(e->param), param);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->message, sizeof(e->message), fmt, ap);
+	va_end(ap);
+	fake__error_defaults(e, status);
+	return status;
+}
+
+int fake__error_card(fake_processor *p, const char *decline_code, const char *param)
+{
+	if (!fake__decline_known(decline_code))
+		decline_code = "generic_decline";
+	fake__error_set(p, FAKE_ECARD, fake__decline_error_code(decline_code), param, "%s",
+			fake__decline_message(decline_code));
+	fake__copy(p->error.decline_code, sizeof(p->error.decline_code), decline_code);
+	return FAKE_ECARD;
+}
+
+int fake__error_nomem(fake_processor *p)
+{
+	return fake__error_set(p, FAKE_ENOMEM, "", "", "Out of memory: the allocator refused a request; nothing changed.");
+}
+
+int fake__check_version(fake_processor *p, unsigned int version, unsigned int current, const char *what)
+{
+	if (version == 0 || version > current)
+		return fake__error_set(p, FAKE_EINVAL, "parameter_invalid_integer", "version",
+				       "Invalid %s version %u: this libfake knows versions 1 to %u.", what, version,
+				       current);
+	return 0;
+}
+
+int fake__check_string(fake_processor *p, const char *s, size_t max, const char *param)
+{
+	if (s && strlen(s) > max)
+		return fake__error_set(p, FAKE_EINVAL, "parameter_invalid_string_too_long", param,
+				       "Invalid %s: must be at most %zu characters.", param, max);
+	return 0;
+}
+
+int fake__check_id(fake_processor *p, const char *id, const char *param)
+{
+	if (!id)
+		return fake__error_set(p, FAKE_EINVAL, "parameter_missing", param, "Missing required param: %s.",
+				       param);
+	if (!id[0])
+		return fake__error_set(p, FAKE_EINVAL, "parameter_invalid_empty", param,
+				       "You passed an empty string for '%s'. We assume empty values are an attempt to unset a parameter; however '%s' cannot be unset.",
+				       param, param);
+	return fake__check_string(p, id, FAKE_ID_MAX, param);
+}

@@ -1,0 +1,171 @@
+/*
+ * The operation pipeline. Every public operation calls fake__op_run() with
+ * its default behaviour, and nothing else: one code path counts the call,
+ * consumes a queued script, asks a stub, or runs the default behaviour in a
+ * transaction, then delivers the events the call caused.
+ */
+#include "private.h"
+
+#include <stdio.h>
+
+/* Outcomes an operation that checks a card without charging it accepts. */
+#define CHECKS_CARD ((1u << FAKE_OUTCOME_SUCCEED) | (1u << FAKE_OUTCOME_DECLINE))
+
+static const fake__op_info ops[FAKE_OP_COUNT] = {
+	[FAKE_OP_CREATE_CUSTOMER] = { "create_customer", FAKE__RESULT_OBJECT, FAKE_OBJECT_CUSTOMER, CHECKS_CARD },
+	[FAKE_OP_RETRIEVE_CUSTOMER] = { "retrieve_customer", FAKE__RESULT_OBJECT, FAKE_OBJECT_CUSTOMER, 0 },
+	[FAKE_OP_UPDATE_CUSTOMER] = { "update_customer", FAKE__RESULT_OBJECT, FAKE_OBJECT_CUSTOMER, 0 },
+	[FAKE_OP_DELETE_CUSTOMER] = { "delete_customer", FAKE__RESULT_OBJECT, FAKE_OBJECT_CUSTOMER, 0 },
+	[FAKE_OP_LIST_CUSTOMERS] = { "list_customers", FAKE__RESULT_LIST, FAKE_OBJECT_CUSTOMER, 0 },
+	[FAKE_OP_CREATE_PAYMENT_METHOD] = { "create_payment_method", FAKE__RESULT_OBJECT, FAKE_OBJECT_PAYMENT_METHOD, 0 },
+	[FAKE_OP_RETRIEVE_PAYMENT_METHOD] = { "retrieve_payment_method", FAKE__RESULT_OBJECT, FAKE_OBJECT_PAYMENT_METHOD, 0 },
+	[FAKE_OP_UPDATE_PAYMENT_METHOD] = { "update_payment_method", FAKE__RESULT_OBJECT, FAKE_OBJECT_PAYMENT_METHOD, 0 },
+	[FAKE_OP_ATTACH_PAYMENT_METHOD] = { "attach_payment_method", FAKE__RESULT_OBJECT, FAKE_OBJECT_PAYMENT_METHOD, CHECKS_CARD },
+	[FAKE_OP_DETACH_PAYMENT_METHOD] = { "detach_payment_method", FAKE__RESULT_OBJECT, FAKE_OBJECT_PAYMENT_METHOD, 0 },
+	[FAKE_OP_LIST_PAYMENT_METHODS] = { "list_payment_methods", FAKE__RESULT_LIST, FAKE_OBJECT_PAYMENT_METHOD, 0 },
+	[FAKE_OP_SET_DEFAULT_PAYMENT_METHOD] = { "set_default_payment_method", FAKE__RESULT_OBJECT, FAKE_OBJECT_CUSTOMER, 0 },
+	[FAKE_OP_RETRIEVE_EVENT] = { "retrieve_event", FAKE__RESULT_OBJECT, FAKE_OBJECT_EVENT, 0 },
+	[FAKE_OP_LIST_EVENTS] = { "list_events", FAKE__RESULT_LIST, FAKE_OBJECT_EVENT, 0 },
+};
+
+const fake__op_info *fake__op_get(fake_op op)
+{
+	return (unsigned int)op < FAKE_OP_COUNT ? &ops[op] : NULL;
+}
+
+const char *fake_op_name(fake_op op)
+{
+	return (unsigned int)op < FAKE_OP_COUNT ? ops[op].name : NULL;
+}
+
+int fake_op_from_name(fake_op *out, const char *name)
+{
+	if (!out || !name)
+		return FAKE_EINVAL;
+	for (int op = 0; op < FAKE_OP_COUNT; op++) {
+		if (strcmp(ops[op].name, name) == 0) {
+			*out = (fake_op)op;
+			return 0;
+		}
+	}
+	return FAKE_ENOTFOUND;
+}
+
+uint64_t fake_call_count(const fake_processor *p, fake_op op)
+{
+	return p && (unsigned int)op < FAKE_OP_COUNT ? p->calls[op] : 0;
+}
+
+static void result_clear(const fake__op_info *info, void *out)
+{
+	if (info->result == FAKE__RESULT_LIST) {
+		fake_list *list = out;
+		list->count = 0;
+		list->has_more = false;
+	} else {
+		*(const void **)out = NULL;
+	}
+}
+
+
+static int run_stub(fake_processor *p, const fake__op_info *info, const fake__stub *stub, const fake_call *call,
+		    void *out)
+{
+	fake_error error;
+	memset(&error, 0, sizeof(error));
+	/* The stub may call into the processor; the record must still describe
+	 * the stubbed call afterwards. */
+	fake_error saved = p->error;
+	p->depth++;
+	int rc = stub->fn(out, p, call, &error, stub->user_data);
+	p->depth--;
+	p->error = saved;
+	if (rc < 0) {
+		result_clear(info, out);
+		error.status = rc;
+		fake__error_replace(p, &error);
+		return p->error.status;
+	}
+	if (info->result == FAKE__RESULT_OBJECT) {
+		const void *obj = *(const void **)out;
+		if (obj && fake_object_type_of(obj) != info->type) {
+			*(const void **)out = NULL;
+			return fake__error_set(p, FAKE_EAPI, "", "",
+					       "The stub for %s returned a %s, not a %s.", info->name,
+					       fake_object_name(obj), fake__object_noun(info->type));
+		}
+	} else {
+		fake_list *list = out;
+		if (list->count > FAKE_LIST_LIMIT_MAX) {
+			result_clear(info, out);
+			return fake__error_set(p, FAKE_EAPI, "", "", "The stub for %s returned %zu objects, more than %d.",
+					       info->name, list->count, FAKE_LIST_LIMIT_MAX);
+		}
+	}
+	fake__error_clear(p);
+	return 0;
+}
+
+int fake__op_run(fake_processor *p, fake_op op, const char *id, const void *params, const fake_request *request,
+		 void *out, fake__op_fn fn)
+{
+	const fake__op_info *info = &ops[op];
+	if (out)
+		result_clear(info, out);
+	if (!p)
+		return FAKE_EINVAL;
+
+	p->calls[op]++;
+	p->requests++;
+	fake__error_clear(p);
+	fake__id_write(p->error.request_id, sizeof(p->error.request_id), "req_fake_", p->requests,
+		       p->options.id_width);
+
+	if (!out)
+		return fake__error_set(p, FAKE_EINVAL, "", "out", "Invalid out: the result pointer is NULL.");
+	result_clear(info, out);
+	if (request && fake__check_version(p, request->version, FAKE_REQUEST_VERSION, "fake_request"))
+		return p->error.status;
+
+	fake__ctx ctx;
+	ctx.call.op = op;
+	ctx.call.id = id;
+	ctx.call.params = params;
+	ctx.call.request = request;
+	ctx.outcome = FAKE_OUTCOME_ERROR;
+	ctx.decline_code[0] = '\0';
+	ctx.events = p->options.synthesize_events && !(request && request->no_events);
+	ctx.request_id = NULL;
+
+	fake_script script;
+	if (fake__script_take(p, op, &script)) {
+		if (script.outcome == FAKE_OUTCOME_ERROR) {
+			fake__error_replace(p, &script.error);
+			return p->error.status;
+		}
+		ctx.outcome = script.outcome;
+		fake__copy(ctx.decline_code, sizeof(ctx.decline_code), script.error.decline_code);
+	} else if (p->stubs[op].fn) {
+		return run_stub(p, info, &p->stubs[op], &ctx.call, out);
+	}
+
+	fake__txn txn;
+	fake__txn_begin(p, &txn);
+	p->depth++;
+	int rc = fn(out, p, &ctx);
+	p->depth--;
+	if (rc) {
+		fake__txn_rollback(p, &txn);
+		result_clear(info, out);
+		if (p->error.status != rc)
+			fake__error_set(p, rc, "", "", "%s", fake_strerror(rc));
+		return rc;
+	}
+
+	/* Subscribers may make calls of their own; the caller still sees
+	 * this call's (empty) error record afterwards. */
+	fake_error saved = p->error;
+	fake__event_dispatch(p);
+	p->error = saved;
+	return 0;
+}

@@ -1,0 +1,390 @@
+/*
+ * Internal structures of libfake. Nothing here is part of the public API.
+ *
+ * Memory model (see docs/design.md):
+ *  - Objects, their strings and metadata, and event snapshots are carved
+ *    from the processor's memory blocks (memory.c). They are immutable once
+ *    published except for the live objects' own fields, and are released all
+ *    at once by reset or free. An update never writes into a string or a
+ *    metadata array: it builds new ones and swaps pointers, so a snapshot is
+ *    a plain struct copy that shares them.
+ *  - Tables that grow (the per-type object tables, the id index, the
+ *    timeline heap, scripts, subscribers) use the instance allocator
+ *    directly, since they are reallocated.
+ *
+ * Transactions (store.c): every operation runs between fake__txn_begin()
+ * and fake__txn_commit()/fake__txn_rollback(). Rollback undoes appends:
+ * objects added to tables and the index, id counters, block allocations
+ * and timeline jobs. It cannot undo writes into existing objects, so every
+ * operation does all fallible work first (build new values, append events)
+ * and only then writes into live objects, which cannot fail.
+ */
+#ifndef FAKE_PRIVATE_H
+#define FAKE_PRIVATE_H
+
+#include <fake/fake.h>
+
+#include <string.h>
+
+#include "uthash_config.h"
+
+/* ---- memory (memory.c) ---------------------------------------------------- */
+
+typedef struct fake__block {
+	struct fake__block *prev; /* the block filled before this one */
+	size_t size;              /* usable bytes in data */
+	size_t used;              /* bytes handed out; used <= size */
+	max_align_t data[];
+} fake__block;
+
+typedef struct fake__arena {
+	fake__block *head;  /* the block being filled; NULL before the first allocation */
+	fake__block *spare; /* released regular blocks kept for reuse, linked by prev */
+	size_t spare_bytes; /* usable bytes on the spare list, at most SPARE_MAX */
+	size_t block_size;  /* usable size of a regular block */
+} fake__arena;
+
+typedef struct fake__arena_mark {
+	fake__block *head;
+	size_t used;
+} fake__arena_mark;
+
+void *fake__malloc(fake_processor *p, size_t size);
+void *fake__realloc(fake_processor *p, void *ptr, size_t size);
+void fake__free(fake_processor *p, void *ptr);
+/* Grows a vector of `*cap` items of `item` bytes to hold at least `need`. */
+int fake__grow(fake_processor *p, void **items, size_t *cap, size_t need, size_t item);
+
+void *fake__arena_alloc(fake_processor *p, size_t size);
+void *fake__arena_calloc(fake_processor *p, size_t size);
+/* Copies s into the arena. NULL stays NULL; failure sets *ok = false. */
+const char *fake__arena_strdup(fake_processor *p, const char *s, bool *ok);
+fake__arena_mark fake__arena_mark_get(const fake_processor *p);
+void fake__arena_rollback(fake_processor *p, fake__arena_mark mark);
+/* Releases every block (to the spare list, within its cap). */
+void fake__arena_reset(fake_processor *p);
+void fake__arena_free(fake_processor *p);
+
+/* ---- objects and the store (store.c) -------------------------------------- */
+
+enum {
+	FAKE__LIVE = 1u << 0,    /* stored in the tables and the index (not a snapshot) */
+	FAKE__DELETED = 1u << 1, /* a tombstone: retrievable, not listed */
+};
+
+/* The header every object starts with. */
+typedef struct fake__object {
+	UT_hash_handle hh;     /* in the id index; meaningless in snapshots */
+	fake_object_type type;
+	unsigned int flags;    /* FAKE__LIVE, FAKE__DELETED */
+	size_t pos;            /* index in its type table: creation order */
+	const char *id;        /* arena string, never changes */
+	int64_t created;
+} fake__object;
+
+typedef struct fake__table {
+	fake__object **items; /* creation order; items[i]->pos == i */
+	size_t len;
+	size_t cap;
+} fake__table;
+
+/* A new object of `size` bytes in the arena, zeroed, header filled, id
+ * assigned from the type's counter (rolled back with the transaction). */
+void *fake__object_new(fake_processor *p, fake_object_type type, size_t size);
+/* Makes an object live: appends it to its table and the id index. */
+int fake__store_add(fake_processor *p, void *object);
+/* Finds a live object by id, or NULL. */
+fake__object *fake__store_find(const fake_processor *p, const char *id);
+/* Finds a live object of `type`; on failure fills the error record with
+ * Stripe's resource_missing wording for `param`. */
+int fake__store_get(void **out, fake_processor *p, fake_object_type type, const char *id, const char *param);
+/* As fake__store_get, but a deleted object is missing too. */
+int fake__store_get_live(void **out, fake_processor *p, fake_object_type type, const char *id, const char *param);
+/* Writes a new version (built as a copy of the live object, then changed)
+ * into the live object, keeping its place in the index and table. */
+void fake__object_commit(void *live, const void *version);
+/* A snapshot: a copy of `object` that is not live. */
+void *fake__snapshot(fake_processor *p, const void *object);
+const char *fake__object_noun(fake_object_type type);
+
+typedef struct fake__txn {
+	fake__arena_mark arena;
+	size_t table_len[FAKE_OBJECT_TYPE_COUNT];
+	uint64_t counter[FAKE_OBJECT_TYPE_COUNT];
+	uint64_t job_seq;
+} fake__txn;
+
+void fake__txn_begin(fake_processor *p, fake__txn *txn);
+void fake__txn_rollback(fake_processor *p, const fake__txn *txn);
+void fake__store_clear(fake_processor *p);
+void fake__store_free(fake_processor *p);
+
+/* ---- ids (id.c) ----------------------------------------------------------- */
+
+const char *fake__id_prefix(fake_object_type type);
+/* Writes prefix + number zero-padded to `width` into dst (if it fits) and
+ * returns the length. */
+size_t fake__id_write(char *dst, size_t size, const char *prefix, uint64_t number, unsigned int width);
+/* Formats prefix + number zero-padded to the width into the arena. */
+const char *fake__id_format(fake_processor *p, const char *prefix, uint64_t number);
+
+/* ---- errors (error.c) ----------------------------------------------------- */
+
+/* Clears the record (status 0) or replaces it with *e completed with its
+ * status's defaults; either way the current request id is kept. */
+void fake__error_clear(fake_processor *p);
+void fake__error_replace(fake_processor *p, const fake_error *e);
+/* Fills the record with status's defaults plus code/param/message. Returns status. */
+int fake__error_set(fake_processor *p, int status, const char *code, const char *param, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 5, 6)))
+#endif
+	;
+int fake__error_card(fake_processor *p, const char *decline_code, const char *param);
+void fake__error_defaults(fake_error *e, int status);
+int fake__error_nomem(fake_processor *p);
+void fake__copy(char *dst, size_t size, const char *src);
+
+/* ---- validation helpers (error.c) ----------------------------------------- */
+
+int fake__check_version(fake_processor *p, unsigned int version, unsigned int current, const char *what);
+int fake__check_string(fake_processor *p, const char *s, size_t max, const char *param);
+int fake__check_id(fake_processor *p, const char *id, const char *param);
+
+/* ---- metadata (metadata.c) ------------------------------------------------ */
+
+struct fake_metadata {
+	size_t count;
+	fake_kv items[]; /* arena strings */
+};
+
+extern const fake_metadata fake__metadata_empty;
+int fake__metadata_check(fake_processor *p, const fake_kv *kv, size_t count);
+/* Builds base merged with the changes (clear first if asked); "" deletes. */
+int fake__metadata_merge(const fake_metadata **out, fake_processor *p, const fake_metadata *base,
+			 const fake_kv *kv, size_t count, bool clear);
+bool fake__metadata_equal(const fake_metadata *a, const fake_metadata *b);
+
+/* ---- the pipeline (pipeline.c, script.c) ---------------------------------- */
+
+typedef enum fake__result {
+	FAKE__RESULT_OBJECT, /* out is const void ** */
+	FAKE__RESULT_LIST    /* out is fake_list * */
+} fake__result;
+
+typedef struct fake__op_info {
+	const char *name;
+	fake__result result;
+	fake_object_type type; /* the result object type */
+	unsigned int outcomes; /* outcome scripts it accepts: bits 1 << FAKE_OUTCOME_* */
+} fake__op_info;
+
+const fake__op_info *fake__op_get(fake_op op);
+
+/* What the default behaviour of an operation sees. */
+typedef struct fake__ctx {
+	fake_call call;
+	fake_outcome outcome;          /* FAKE_OUTCOME_ERROR: no outcome forced */
+	char decline_code[64];         /* for FAKE_OUTCOME_DECLINE */
+	bool events;                   /* synthesize events for this call */
+	const char *request_id;        /* arena string, set lazily by events */
+} fake__ctx;
+
+typedef int (*fake__op_fn)(void *out, fake_processor *p, fake__ctx *ctx);
+
+/* Runs one call through the pipeline: count, script, stub, default. */
+int fake__op_run(fake_processor *p, fake_op op, const char *id, const void *params, const fake_request *request,
+		 void *out, fake__op_fn fn);
+
+typedef struct fake__script_entry {
+	fake_script script;
+	unsigned int times; /* calls left; 0: until cleared */
+} fake__script_entry;
+
+typedef struct fake__script_queue {
+	fake__script_entry *items; /* FIFO: items[head..len) are pending */
+	size_t head;
+	size_t len;
+	size_t cap;
+} fake__script_queue;
+
+typedef struct fake__stub {
+	fake_stub_fn fn;
+	void *user_data;
+} fake__stub;
+
+/* Pops the script that answers the next call of op into *out; false if none. */
+bool fake__script_take(fake_processor *p, fake_op op, fake_script *out);
+void fake__scripts_clear(fake_processor *p);
+void fake__scripts_free(fake_processor *p);
+
+/* ---- events (event.c) ----------------------------------------------------- */
+
+typedef enum fake__event_type {
+	FAKE__EVT_CUSTOMER_CREATED,
+	FAKE__EVT_CUSTOMER_UPDATED,
+	FAKE__EVT_CUSTOMER_DELETED,
+	FAKE__EVT_PAYMENT_METHOD_ATTACHED,
+	FAKE__EVT_PAYMENT_METHOD_DETACHED,
+	FAKE__EVT_PAYMENT_METHOD_UPDATED,
+	FAKE__EVT_COUNT
+} fake__event_type;
+
+struct fake_event {
+	fake__object obj;
+	fake__event_type type;
+	const void *object;          /* snapshot at the moment of the event */
+	const void *previous;        /* snapshot before an update, or NULL */
+	const char *const *changed;  /* static field names: previous_attributes keys */
+	size_t changed_count;
+	const char *request_id;      /* NULL for timeline work */
+};
+
+/* Appends an event for `object` (snapshotted now). `previous` (may be NULL)
+ * is snapshotted too. Does nothing when events are off for this call. */
+int fake__event_emit(fake_processor *p, fake__ctx *ctx, fake__event_type type, const void *object,
+		     const void *previous, const char *const *changed, size_t changed_count);
+/* Delivers undelivered events to subscribers, unless already delivering. */
+void fake__event_dispatch(fake_processor *p);
+void fake__events_clear(fake_processor *p);
+void fake__events_free(fake_processor *p);
+
+typedef struct fake__subscriber {
+	fake_event_fn fn;
+	void *user_data;
+} fake__subscriber;
+
+/* ---- lists (list.c) ------------------------------------------------------- */
+
+typedef bool (*fake__filter_fn)(const fake__object *o, const void *ctx);
+
+/* Validates page params and fills `out` from the type's table, newest
+ * first, skipping deleted objects and those the filter rejects. */
+int fake__list_page(fake_list *out, fake_processor *p, fake_object_type type, const fake_list_params *page,
+		    fake__filter_fn filter, const void *filter_ctx);
+
+/* ---- the timeline (clock.c) ----------------------------------------------- */
+
+typedef struct fake__job {
+	int64_t due;
+	uint64_t seq;        /* scheduling order: the tie-breaker */
+	fake_clock_fn fn;    /* user callback */
+	void *user_data;
+} fake__job;
+
+typedef struct fake__timeline {
+	int64_t now;
+	fake__job *heap;     /* binary min-heap on (due, seq) */
+	size_t len;
+	size_t cap;
+	uint64_t seq;        /* next job sequence number */
+	bool advancing;
+} fake__timeline;
+
+void fake__timeline_rollback(fake_processor *p, uint64_t seq);
+void fake__timeline_clear(fake_processor *p);
+void fake__timeline_free(fake_processor *p);
+
+/* ---- calendar (calendar.c) ------------------------------------------------ */
+
+typedef struct fake__date {
+	int year;
+	int month;   /* 1..12 */
+	int day;     /* 1..31 */
+	int seconds; /* since midnight, 0..86399 */
+} fake__date;
+
+fake__date fake__date_from_unix(int64_t t);
+int64_t fake__date_to_unix(fake__date d);
+
+/* ---- cards (card.c) ------------------------------------------------------- */
+
+typedef struct fake__card {
+	const char *number;
+	const char *token;       /* suffix of tok_ / pm_card_ */
+	fake_card_behavior behavior;
+	const char *decline_code; /* NULL for cards that do not decline */
+} fake__card;
+
+const fake__card *fake__card_by_number(const char *number);
+const fake__card *fake__card_by_token(const char *token);
+bool fake__card_number_valid(const char *number);
+const char *fake__card_brand(const char *number);
+/* Stripe's error code and message for a decline code. */
+const char *fake__decline_error_code(const char *decline_code);
+const char *fake__decline_message(const char *decline_code);
+bool fake__decline_known(const char *decline_code);
+
+/* ---- resources ------------------------------------------------------------ */
+
+struct fake_customer {
+	fake__object obj;
+	const char *email;
+	const char *name;
+	const char *description;
+	const char *phone;
+	const fake_metadata *metadata;     /* never NULL */
+	const char *default_payment_method;
+	const char *test_clock;
+	int64_t balance;
+};
+
+typedef struct fake__card_details {
+	const char *brand;
+	const char *last4;
+	const char *fingerprint;
+	const char *funding;
+	int exp_month;
+	int exp_year;
+	fake_card_behavior behavior;
+	const char *decline_code;  /* static; NULL if the card does not decline */
+} fake__card_details;
+
+struct fake_payment_method {
+	fake__object obj;
+	const char *customer;      /* attached customer id, or NULL */
+	fake__card_details card;
+	const char *billing_name;
+	const char *billing_email;
+	const char *billing_phone;
+	const fake_metadata *metadata; /* never NULL */
+};
+
+/* Resolves a payment method id or a pm_card_* test token: for a token a new
+ * payment method is created (not yet attached). */
+int fake__payment_method_resolve(fake_payment_method **out, fake_processor *p, const char *id, const char *param);
+/* Attaches pm to customer: card check, event, write. Shared by attach and
+ * customer create. */
+int fake__payment_method_attach(fake_processor *p, fake__ctx *ctx, fake_payment_method *pm,
+				const fake_customer *customer);
+
+/* ---- the processor (processor.c) ------------------------------------------ */
+
+struct fake_processor {
+	fake_processor_options options;
+	fake_allocator alloc;
+	fake__arena arena;
+
+	fake__object *index;                           /* uthash: id -> live object */
+	fake__table tables[FAKE_OBJECT_TYPE_COUNT];
+	uint64_t counters[FAKE_OBJECT_TYPE_COUNT];     /* last id number used, per type */
+
+	fake__timeline timeline;
+
+	size_t delivered;             /* events[0..delivered) went to subscribers */
+	bool delivering;
+	fake__subscriber *subscribers;
+	size_t subscriber_count;
+	size_t subscriber_cap;
+
+	uint64_t calls[FAKE_OP_COUNT];
+	fake__script_queue scripts[FAKE_OP_COUNT];
+	fake__stub stubs[FAKE_OP_COUNT];
+
+	uint64_t requests;            /* request counter, for request ids */
+	fake_error error;
+	int depth;                    /* nesting of operations and callbacks */
+	uint64_t prng;
+};
+
+#endif

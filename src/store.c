@@ -1,0 +1,181 @@
+/*
+ * The store: one table per object type in creation order, one id index for
+ * all live objects, and the transaction marks that undo appends.
+ *
+ * uthash appears only in this file. Its allocator is the instance's and its
+ * out-of-memory handling is non-fatal (uthash_config.h).
+ */
+#include "private.h"
+
+static const struct {
+	const char *name;  /* Stripe's `object` string */
+	const char *noun;  /* as in Stripe's "No such <noun>: 'id'" */
+} types[FAKE_OBJECT_TYPE_COUNT] = {
+	[FAKE_OBJECT_CUSTOMER] = { "customer", "customer" },
+	[FAKE_OBJECT_PAYMENT_METHOD] = { "payment_method", "PaymentMethod" },
+	[FAKE_OBJECT_EVENT] = { "event", "event" },
+};
+
+const char *fake__object_noun(fake_object_type type)
+{
+	return types[type].noun;
+}
+
+void *fake__object_new(fake_processor *p, fake_object_type type, size_t size)
+{
+	fake__object *o = fake__arena_calloc(p, size);
+	if (!o)
+		return NULL;
+	uint64_t number = p->counters[type] + 1;
+	o->id = fake__id_format(p, fake__id_prefix(type), number);
+	if (!o->id)
+		return NULL;
+	p->counters[type] = number;
+	o->type = type;
+	o->created = p->timeline.now;
+	return o;
+}
+
+int fake__store_add(fake_processor *p, void *object)
+{
+	fake_processor *hash_owner = p;
+	int hash_oom = 0;
+	fake__object *o = object;
+	fake__table *t = &p->tables[o->type];
+
+	if (fake__grow(p, (void **)&t->items, &t->cap, t->len + 1, sizeof(*t->items)))
+		return FAKE_ENOMEM;
+	HASH_ADD_KEYPTR(hh, p->index, o->id, strlen(o->id), o);
+	if (hash_oom)
+		return fake__error_nomem(p);
+	o->flags |= FAKE__LIVE;
+	o->pos = t->len;
+	t->items[t->len++] = o;
+	return 0;
+}
+
+fake__object *fake__store_find(const fake_processor *p, const char *id)
+{
+	fake__object *o = NULL;
+	HASH_FIND_STR(p->index, id, o);
+	return o;
+}
+
+int fake__store_get(void **out, fake_processor *p, fake_object_type type, const char *id, const char *param)
+{
+	*out = NULL;
+	int rc = fake__check_id(p, id, param);
+	if (rc)
+		return rc;
+	fake__object *o = fake__store_find(p, id);
+	if (!o || o->type != type)
+		return fake__error_set(p, FAKE_ENOTFOUND, "resource_missing", param, "No such %s: '%s'",
+				       types[type].noun, id);
+	*out = o;
+	return 0;
+}
+
+static size_t object_size(fake_object_type type)
+{
+	static const size_t sizes[FAKE_OBJECT_TYPE_COUNT] = {
+		[FAKE_OBJECT_CUSTOMER] = sizeof(struct fake_customer),
+		[FAKE_OBJECT_PAYMENT_METHOD] = sizeof(struct fake_payment_method),
+		[FAKE_OBJECT_EVENT] = sizeof(struct fake_event),
+	};
+	return sizes[type];
+}
+
+int fake__store_get_live(void **out, fake_processor *p, fake_object_type type, const char *id, const char *param)
+{
+	int rc = fake__store_get(out, p, type, id, param);
+	if (rc || !(((fake__object *)*out)->flags & FAKE__DELETED))
+		return rc;
+	*out = NULL;
+	return fake__error_set(p, FAKE_ENOTFOUND, "resource_missing", param, "No such %s: '%s'", types[type].noun, id);
+}
+
+void *fake__snapshot(fake_processor *p, const void *object)
+{
+	const fake__object *o = object;
+	fake__object *copy = fake__arena_alloc(p, object_size(o->type));
+	if (!copy)
+		return NULL;
+	memcpy(copy, o, object_size(o->type));
+	memset(&copy->hh, 0, sizeof(copy->hh));
+	copy->flags &= ~(unsigned int)FAKE__LIVE;
+	return copy;
+}
+
+void fake__object_commit(void *live, const void *version)
+{
+	fake__object *o = live;
+	UT_hash_handle hh = o->hh;
+	size_t pos = o->pos;
+	memcpy(live, version, object_size(o->type));
+	o->hh = hh;
+	o->pos = pos;
+	o->flags |= FAKE__LIVE;
+}
+
+void fake__txn_begin(fake_processor *p, fake__txn *txn)
+{
+	txn->arena = fake__arena_mark_get(p);
+	for (int t = 0; t < FAKE_OBJECT_TYPE_COUNT; t++)
+		txn->table_len[t] = p->tables[t].len;
+	memcpy(txn->counter, p->counters, sizeof(txn->counter));
+	txn->job_seq = p->timeline.seq;
+}
+
+void fake__txn_rollback(fake_processor *p, const fake__txn *txn)
+{
+	fake_processor *hash_owner = p;
+	for (int t = 0; t < FAKE_OBJECT_TYPE_COUNT; t++) {
+		fake__table *table = &p->tables[t];
+		while (table->len > txn->table_len[t]) {
+			fake__object *o = table->items[--table->len];
+			HASH_DELETE(hh, p->index, o);
+		}
+	}
+	memcpy(p->counters, txn->counter, sizeof(p->counters));
+	fake__timeline_rollback(p, txn->job_seq);
+	fake__arena_rollback(p, txn->arena);
+}
+
+void fake__store_clear(fake_processor *p)
+{
+	fake_processor *hash_owner = p;
+	HASH_CLEAR(hh, p->index);
+	for (int t = 0; t < FAKE_OBJECT_TYPE_COUNT; t++)
+		p->tables[t].len = 0;
+	memset(p->counters, 0, sizeof(p->counters));
+}
+
+void fake__store_free(fake_processor *p)
+{
+	fake__store_clear(p);
+	for (int t = 0; t < FAKE_OBJECT_TYPE_COUNT; t++) {
+		fake__free(p, p->tables[t].items);
+		p->tables[t].items = NULL;
+		p->tables[t].cap = 0;
+	}
+}
+
+fake_object_type fake_object_type_of(const void *object)
+{
+	return object ? ((const fake__object *)object)->type : FAKE_OBJECT_TYPE_COUNT;
+}
+
+const char *fake_object_name(const void *object)
+{
+	return object ? types[((const fake__object *)object)->type].name : NULL;
+}
+
+const char *fake_object_id(const void *object)
+{
+	return object ? ((const fake__object *)object)->id : NULL;
+}
+
+int64_t fake_object_created(const void *object)
+{
+	return object ? ((const fake__object *)object)->created : 0;
+}
