@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Counts test cases in meson test logs and prints one closing line.
 
-    test-summary.py LABEL TESTLOG.json...
+    test-summary.py LABEL [--failed N] TESTLOG.json...
 
 A TAP test (one whose output has a plan line, 1..N) counts each of its
 `ok` / `not ok` lines; any other test counts once, by its result. A TAP
@@ -51,6 +51,9 @@ def count(path, totals):
 def main():
     label, paths = sys.argv[1], sys.argv[2:]
     totals = {"passed": 0, "failed": 0, "skipped": 0}
+    if paths[:1] == ["--failed"]:
+        totals["failed"] += int(paths[1])
+        paths = paths[2:]
     for path in paths:
         try:
             count(path, totals)

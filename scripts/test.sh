@@ -28,10 +28,10 @@ else
 	meson setup "$BUILD_DIR" "$@"
 fi
 
-meson compile -C "$BUILD_DIR"
-
 # Only this run's results go into the closing line.
 rm -f "$BUILD_DIR"/meson-logs/testlog*.json
+
+meson compile -C "$BUILD_DIR"
 
 rc=0
 meson test -C "$BUILD_DIR" --print-errorlogs "${test_args[@]}" || rc=$?

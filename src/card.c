@@ -38,11 +38,9 @@ static const struct {
 	{ "threeDSecure2Required", "authenticationRequired" },
 };
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 const fake__card *fake__card_by_number(const char *number)
 {
-	for (size_t i = 0; i < COUNT(cards); i++)
+	for (size_t i = 0; i < FAKE__COUNT(cards); i++)
 		if (strcmp(cards[i].number, number) == 0)
 			return &cards[i];
 	return NULL;
@@ -50,10 +48,10 @@ const fake__card *fake__card_by_number(const char *number)
 
 const fake__card *fake__card_by_token(const char *token)
 {
-	for (size_t i = 0; i < COUNT(aliases); i++)
+	for (size_t i = 0; i < FAKE__COUNT(aliases); i++)
 		if (strcmp(aliases[i].alias, token) == 0)
 			token = aliases[i].token;
-	for (size_t i = 0; i < COUNT(cards); i++)
+	for (size_t i = 0; i < FAKE__COUNT(cards); i++)
 		if (strcmp(cards[i].token, token) == 0)
 			return &cards[i];
 	return NULL;
@@ -132,7 +130,7 @@ static const struct {
 
 static size_t decline_index(const char *decline_code)
 {
-	for (size_t i = 0; decline_code && i < COUNT(declines); i++)
+	for (size_t i = 0; decline_code && i < FAKE__COUNT(declines); i++)
 		if (strcmp(declines[i].decline_code, decline_code) == 0)
 			return i;
 	return 0;

@@ -99,11 +99,6 @@ int fake_customer_retrieve(const fake_customer **out, fake_processor *p, const c
 	return fake__op_run(p, FAKE_OP_RETRIEVE_CUSTOMER, id, NULL, request, out, retrieve);
 }
 
-static bool same(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
 /* Applies an update to customer c: builds the new version, emits
  * customer.updated if anything changed, then writes it. */
 static int apply(fake_processor *p, fake__ctx *ctx, struct fake_customer *c, const fake_customer_update_params *u)
@@ -143,20 +138,17 @@ static int apply(fake_processor *p, fake__ctx *ctx, struct fake_customer *c, con
 
 	static const char *const names[] = { "description", "email", "invoice_settings", "metadata", "name", "phone" };
 	const bool differs[] = {
-		!same(c->description, next.description),
-		!same(c->email, next.email),
-		!same(c->default_payment_method, next.default_payment_method),
+		!fake__same(c->description, next.description),
+		!fake__same(c->email, next.email),
+		!fake__same(c->default_payment_method, next.default_payment_method),
 		!fake__metadata_equal(c->metadata, next.metadata),
-		!same(c->name, next.name),
-		!same(c->phone, next.phone),
+		!fake__same(c->name, next.name),
+		!fake__same(c->phone, next.phone),
 	};
-	const char **changed = fake__arena_alloc(p, sizeof(names));
+	size_t n;
+	const char *const *changed = fake__event_changed(p, names, differs, FAKE__COUNT(names), &n);
 	if (!changed)
-		return fake__error_nomem(p);
-	size_t n = 0;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (differs[i])
-			changed[n++] = names[i];
+		return FAKE_ENOMEM;
 	if (!n)
 		return 0;
 	if (fake__event_emit(p, ctx, FAKE__EVT_CUSTOMER_UPDATED, &next, c, changed, n))

@@ -66,6 +66,11 @@ void fake__copy(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 }
 
+bool fake__same(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 void fake__error_clear(fake_processor *p)
 {
 	fake__error_replace(p, NULL);

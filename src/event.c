@@ -15,6 +15,10 @@ static const char *const type_names[FAKE__EVT_COUNT] = {
 	[FAKE__EVT_PAYMENT_METHOD_ATTACHED] = "payment_method.attached",
 	[FAKE__EVT_PAYMENT_METHOD_DETACHED] = "payment_method.detached",
 	[FAKE__EVT_PAYMENT_METHOD_UPDATED] = "payment_method.updated",
+	[FAKE__EVT_PRODUCT_CREATED] = "product.created",
+	[FAKE__EVT_PRODUCT_UPDATED] = "product.updated",
+	[FAKE__EVT_PRICE_CREATED] = "price.created",
+	[FAKE__EVT_PRICE_UPDATED] = "price.updated",
 };
 
 int fake__event_emit(fake_processor *p, fake__ctx *ctx, fake__event_type type, const void *object,
@@ -48,6 +52,21 @@ int fake__event_emit(fake_processor *p, fake__ctx *ctx, fake__event_type type, c
 		e->request_id = ctx->request_id;
 	}
 	return fake__store_add(p, e);
+}
+
+const char *const *fake__event_changed(fake_processor *p, const char *const *names, const bool *differs, size_t n,
+				       size_t *count)
+{
+	const char **changed = fake__arena_alloc(p, n * sizeof(*changed));
+	*count = 0;
+	if (!changed) {
+		fake__error_nomem(p);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (differs[i])
+			changed[(*count)++] = names[i];
+	return changed;
 }
 
 void fake__event_dispatch(fake_processor *p)

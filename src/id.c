@@ -2,20 +2,10 @@
  * Deterministic ids: Stripe's prefix, a "fake_" marker and a per-type
  * counter zero-padded to the configured width ("cus_fake_00001"). Past the
  * width the number simply grows ("cus_fake_100000"); it never truncates or
- * wraps. docs/ids.md has the table of every prefix.
+ * wraps. Each type's prefix is in store.c's type table; docs/ids.md lists
+ * them all.
  */
 #include "private.h"
-
-static const char *const prefixes[FAKE_OBJECT_TYPE_COUNT] = {
-	[FAKE_OBJECT_CUSTOMER] = "cus_fake_",
-	[FAKE_OBJECT_PAYMENT_METHOD] = "pm_fake_",
-	[FAKE_OBJECT_EVENT] = "evt_fake_",
-};
-
-const char *fake__id_prefix(fake_object_type type)
-{
-	return prefixes[type];
-}
 
 size_t fake__id_write(char *dst, size_t size, const char *prefix, uint64_t number, unsigned int width)
 {

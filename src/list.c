@@ -77,39 +77,85 @@ void fake_list_iter_init(fake_list_iter *it, fake_processor *p, fake_op op, cons
 	it->request = request;
 }
 
+/* The list operations the iterator can walk: each one's params type (its
+ * size, where its page params are, its defaults) and its function. */
+typedef int (*list_fn)(fake_list *out, fake_processor *p, const void *params, const fake_request *request);
+
+static int customers(fake_list *out, fake_processor *p, const void *params, const fake_request *request)
+{
+	return fake_customer_list(out, p, params, request);
+}
+
+static int payment_methods(fake_list *out, fake_processor *p, const void *params, const fake_request *request)
+{
+	return fake_payment_method_list(out, p, params, request);
+}
+
+static int events(fake_list *out, fake_processor *p, const void *params, const fake_request *request)
+{
+	return fake_event_list(out, p, params, request);
+}
+
+static int products(fake_list *out, fake_processor *p, const void *params, const fake_request *request)
+{
+	return fake_product_list(out, p, params, request);
+}
+
+static int prices(fake_list *out, fake_processor *p, const void *params, const fake_request *request)
+{
+	return fake_price_list(out, p, params, request);
+}
+
+static const fake_customer_list_params customers_init = FAKE_CUSTOMER_LIST_PARAMS_INIT;
+static const fake_payment_method_list_params payment_methods_init = FAKE_PAYMENT_METHOD_LIST_PARAMS_INIT;
+static const fake_event_list_params events_init = FAKE_EVENT_LIST_PARAMS_INIT;
+static const fake_product_list_params products_init = FAKE_PRODUCT_LIST_PARAMS_INIT;
+static const fake_price_list_params prices_init = FAKE_PRICE_LIST_PARAMS_INIT;
+
+#define LIST(op, type, init, fn) { op, sizeof(type), offsetof(type, page), &init, fn }
+static const struct list_op {
+	fake_op op;
+	size_t size;
+	size_t page;
+	const void *defaults;
+	list_fn fn;
+} list_ops[] = {
+	LIST(FAKE_OP_LIST_CUSTOMERS, fake_customer_list_params, customers_init, customers),
+	LIST(FAKE_OP_LIST_PAYMENT_METHODS, fake_payment_method_list_params, payment_methods_init, payment_methods),
+	LIST(FAKE_OP_LIST_EVENTS, fake_event_list_params, events_init, events),
+	LIST(FAKE_OP_LIST_PRODUCTS, fake_product_list_params, products_init, products),
+	LIST(FAKE_OP_LIST_PRICES, fake_price_list_params, prices_init, prices),
+};
+
+/* Room for a copy of any list params struct. */
+#define PARAMS_MAX 256
+typedef union params_buf {
+	max_align_t align;
+	unsigned char bytes[PARAMS_MAX];
+} params_buf;
+_Static_assert(sizeof(fake_customer_list_params) <= PARAMS_MAX, "list params too large");
+_Static_assert(sizeof(fake_payment_method_list_params) <= PARAMS_MAX, "list params too large");
+_Static_assert(sizeof(fake_event_list_params) <= PARAMS_MAX, "list params too large");
+_Static_assert(sizeof(fake_product_list_params) <= PARAMS_MAX, "list params too large");
+_Static_assert(sizeof(fake_price_list_params) <= PARAMS_MAX, "list params too large");
+
 /* Fetches the next page: the first with the caller's params, the next ones
  * with the cursor moved past the last object seen. */
 static int fetch(fake_list_iter *it)
 {
-	union {
-		fake_customer_list_params customers;
-		fake_payment_method_list_params payment_methods;
-		fake_event_list_params events;
-	} u;
-	static const fake_customer_list_params customers = FAKE_CUSTOMER_LIST_PARAMS_INIT;
-	static const fake_payment_method_list_params payment_methods = FAKE_PAYMENT_METHOD_LIST_PARAMS_INIT;
-	static const fake_event_list_params events = FAKE_EVENT_LIST_PARAMS_INIT;
-	fake_list_params *page;
-
-	switch (it->op) {
-	case FAKE_OP_LIST_CUSTOMERS:
-		u.customers = it->params ? *(const fake_customer_list_params *)it->params : customers;
-		page = &u.customers.page;
-		break;
-	case FAKE_OP_LIST_PAYMENT_METHODS:
-		u.payment_methods = it->params ? *(const fake_payment_method_list_params *)it->params : payment_methods;
-		page = &u.payment_methods.page;
-		break;
-	case FAKE_OP_LIST_EVENTS:
-		u.events = it->params ? *(const fake_event_list_params *)it->params : events;
-		page = &u.events.page;
-		break;
-	default:
+	const struct list_op *l = NULL;
+	for (size_t i = 0; i < FAKE__COUNT(list_ops); i++)
+		if (list_ops[i].op == it->op)
+			l = &list_ops[i];
+	if (!l) {
 		if (it->p)
 			return fake__error_set(it->p, FAKE_EINVAL, "", "op", "Invalid op %d: not a list operation.",
 					       (int)it->op);
 		return FAKE_EINVAL;
 	}
+	params_buf params;
+	memcpy(params.bytes, it->params ? it->params : l->defaults, l->size);
+	fake_list_params *page = (fake_list_params *)(void *)(params.bytes + l->page);
 	if (!it->started) {
 		it->backward = page->ending_before != NULL;
 	} else if (it->backward) {
@@ -121,18 +167,7 @@ static int fetch(fake_list_iter *it)
 	}
 	it->pos = 0;
 
-	int rc;
-	switch (it->op) {
-	case FAKE_OP_LIST_CUSTOMERS:
-		rc = fake_customer_list(&it->page, it->p, &u.customers, it->request);
-		break;
-	case FAKE_OP_LIST_PAYMENT_METHODS:
-		rc = fake_payment_method_list(&it->page, it->p, &u.payment_methods, it->request);
-		break;
-	default:
-		rc = fake_event_list(&it->page, it->p, &u.events, it->request);
-		break;
-	}
+	int rc = l->fn(&it->page, it->p, params.bytes, it->request);
 	if (rc) {
 		/* Leave the walk where it was, so that the next call retries. */
 		it->page.count = 0;

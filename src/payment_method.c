@@ -195,11 +195,6 @@ int fake_payment_method_retrieve(const fake_payment_method **out, fake_processor
 	return fake__op_run(p, FAKE_OP_RETRIEVE_PAYMENT_METHOD, id, NULL, request, out, retrieve);
 }
 
-static bool same(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
 static const char *billing_field(fake_processor *p, const char *given, const char *old, bool *ok)
 {
 	if (!given)
@@ -241,18 +236,15 @@ static int update(void *out, fake_processor *p, fake__ctx *ctx)
 
 	static const char *const names[] = { "billing_details", "card", "metadata" };
 	const bool differs[] = {
-		!same(pm->billing_name, next.billing_name) || !same(pm->billing_email, next.billing_email) ||
-			!same(pm->billing_phone, next.billing_phone),
+		!fake__same(pm->billing_name, next.billing_name) || !fake__same(pm->billing_email, next.billing_email) ||
+			!fake__same(pm->billing_phone, next.billing_phone),
 		pm->card.exp_month != next.card.exp_month || pm->card.exp_year != next.card.exp_year,
 		!fake__metadata_equal(pm->metadata, next.metadata),
 	};
-	const char **changed = fake__arena_alloc(p, sizeof(names));
+	size_t n;
+	const char *const *changed = fake__event_changed(p, names, differs, FAKE__COUNT(names), &n);
 	if (!changed)
-		return fake__error_nomem(p);
-	size_t n = 0;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (differs[i])
-			changed[n++] = names[i];
+		return FAKE_ENOMEM;
 	if (n) {
 		if (fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_METHOD_UPDATED, &next, pm, changed, n))
 			return p->error.status;
@@ -309,7 +301,7 @@ static int detach(void *out, fake_processor *p, fake__ctx *ctx)
 		return p->error.status;
 	/* Detaching the default payment method clears the customer's default. */
 	struct fake_customer cleared;
-	bool clear_default = customer && same(customer->default_payment_method, pm->obj.id);
+	bool clear_default = customer && fake__same(customer->default_payment_method, pm->obj.id);
 	if (clear_default) {
 		static const char *const changed[] = { "invoice_settings" };
 		cleared = *customer;

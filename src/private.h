@@ -28,6 +28,8 @@
 
 #include "uthash_config.h"
 
+#define FAKE__COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
 /* ---- memory (memory.c) ---------------------------------------------------- */
 
 typedef struct fake__block {
@@ -121,7 +123,6 @@ void fake__store_free(fake_processor *p);
 
 /* ---- ids (id.c) ----------------------------------------------------------- */
 
-const char *fake__id_prefix(fake_object_type type);
 /* Writes prefix + number zero-padded to `width` into dst (if it fits) and
  * returns the length. */
 size_t fake__id_write(char *dst, size_t size, const char *prefix, uint64_t number, unsigned int width);
@@ -144,6 +145,8 @@ int fake__error_card(fake_processor *p, const char *decline_code, const char *pa
 void fake__error_defaults(fake_error *e, int status);
 int fake__error_nomem(fake_processor *p);
 void fake__copy(char *dst, size_t size, const char *src);
+/* Equal strings, where NULL equals only NULL. */
+bool fake__same(const char *a, const char *b);
 
 /* ---- validation helpers (error.c) ----------------------------------------- */
 
@@ -227,6 +230,10 @@ typedef enum fake__event_type {
 	FAKE__EVT_PAYMENT_METHOD_ATTACHED,
 	FAKE__EVT_PAYMENT_METHOD_DETACHED,
 	FAKE__EVT_PAYMENT_METHOD_UPDATED,
+	FAKE__EVT_PRODUCT_CREATED,
+	FAKE__EVT_PRODUCT_UPDATED,
+	FAKE__EVT_PRICE_CREATED,
+	FAKE__EVT_PRICE_UPDATED,
 	FAKE__EVT_COUNT
 } fake__event_type;
 
@@ -244,6 +251,11 @@ struct fake_event {
  * is snapshotted too. Does nothing when events are off for this call. */
 int fake__event_emit(fake_processor *p, fake__ctx *ctx, fake__event_type type, const void *object,
 		     const void *previous, const char *const *changed, size_t changed_count);
+/* The names of the fields that differ (names[i] where differs[i]), as an
+ * arena array for an *.updated event; *count is 0 when nothing changed.
+ * Returns NULL with FAKE_ENOMEM in the error record on failure. */
+const char *const *fake__event_changed(fake_processor *p, const char *const *names, const bool *differs, size_t n,
+				       size_t *count);
 /* Delivers undelivered events to subscribers, unless already delivering. */
 void fake__event_dispatch(fake_processor *p);
 void fake__events_clear(fake_processor *p);
@@ -357,6 +369,40 @@ int fake__payment_method_resolve(fake_payment_method **out, fake_processor *p, c
  * customer create. */
 int fake__payment_method_attach(fake_processor *p, fake__ctx *ctx, fake_payment_method *pm,
 				const fake_customer *customer);
+
+struct fake_product {
+	fake__object obj;
+	const char *name;              /* never NULL */
+	const char *description;
+	bool active;
+	int64_t updated;               /* time of the last change */
+	const fake_metadata *metadata; /* never NULL */
+};
+
+struct fake_price {
+	fake__object obj;
+	const char *product;           /* product id, never NULL */
+	const char *currency;          /* three lowercase letters */
+	int64_t unit_amount;           /* 0 .. FAKE_PRICE_UNIT_AMOUNT_MAX */
+	fake_interval interval;        /* FAKE_INTERVAL_NONE: one-time */
+	unsigned int interval_count;   /* 0 for one-time, else >= 1 */
+	fake_usage_type usage_type;
+	const char *lookup_key;        /* unique among prices, or NULL */
+	const char *nickname;
+	bool active;
+	const fake_metadata *metadata; /* never NULL */
+};
+
+
+/* Creates a product from validated params (product.c); used by prices'
+ * product_data too. */
+int fake__product_new(const fake_product **out, fake_processor *p, fake__ctx *ctx,
+		      const fake_product_create_params *params);
+/* `active` in update params and list filters, shared by products and prices. */
+int fake__check_active_change(fake_processor *p, fake_active_change active);
+bool fake__apply_active(fake_active_change active, bool current);
+int fake__check_active_filter(fake_processor *p, fake_active_filter active);
+bool fake__active_matches(fake_active_filter filter, bool active);
 
 /* ---- the processor (processor.c) ------------------------------------------ */
 

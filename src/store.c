@@ -7,13 +7,19 @@
  */
 #include "private.h"
 
+/* Everything the store knows about each object type, in one place. */
 static const struct {
-	const char *name;  /* Stripe's `object` string */
-	const char *noun;  /* as in Stripe's "No such <noun>: 'id'" */
+	const char *name;   /* Stripe's `object` string */
+	const char *noun;   /* as in Stripe's "No such <noun>: 'id'" */
+	const char *prefix; /* id prefix (docs/ids.md) */
+	size_t size;        /* size of the struct, for snapshots and commits */
 } types[FAKE_OBJECT_TYPE_COUNT] = {
-	[FAKE_OBJECT_CUSTOMER] = { "customer", "customer" },
-	[FAKE_OBJECT_PAYMENT_METHOD] = { "payment_method", "PaymentMethod" },
-	[FAKE_OBJECT_EVENT] = { "event", "event" },
+	[FAKE_OBJECT_CUSTOMER] = { "customer", "customer", "cus_fake_", sizeof(struct fake_customer) },
+	[FAKE_OBJECT_PAYMENT_METHOD] = { "payment_method", "PaymentMethod", "pm_fake_",
+					 sizeof(struct fake_payment_method) },
+	[FAKE_OBJECT_EVENT] = { "event", "event", "evt_fake_", sizeof(struct fake_event) },
+	[FAKE_OBJECT_PRODUCT] = { "product", "product", "prod_fake_", sizeof(struct fake_product) },
+	[FAKE_OBJECT_PRICE] = { "price", "price", "price_fake_", sizeof(struct fake_price) },
 };
 
 const char *fake__object_noun(fake_object_type type)
@@ -27,7 +33,7 @@ void *fake__object_new(fake_processor *p, fake_object_type type, size_t size)
 	if (!o)
 		return NULL;
 	uint64_t number = p->counters[type] + 1;
-	o->id = fake__id_format(p, fake__id_prefix(type), number);
+	o->id = fake__id_format(p, types[type].prefix, number);
 	if (!o->id)
 		return NULL;
 	p->counters[type] = number;
@@ -75,16 +81,6 @@ int fake__store_get(void **out, fake_processor *p, fake_object_type type, const 
 	return 0;
 }
 
-static size_t object_size(fake_object_type type)
-{
-	static const size_t sizes[FAKE_OBJECT_TYPE_COUNT] = {
-		[FAKE_OBJECT_CUSTOMER] = sizeof(struct fake_customer),
-		[FAKE_OBJECT_PAYMENT_METHOD] = sizeof(struct fake_payment_method),
-		[FAKE_OBJECT_EVENT] = sizeof(struct fake_event),
-	};
-	return sizes[type];
-}
-
 int fake__store_get_live(void **out, fake_processor *p, fake_object_type type, const char *id, const char *param)
 {
 	int rc = fake__store_get(out, p, type, id, param);
@@ -97,10 +93,10 @@ int fake__store_get_live(void **out, fake_processor *p, fake_object_type type, c
 void *fake__snapshot(fake_processor *p, const void *object)
 {
 	const fake__object *o = object;
-	fake__object *copy = fake__arena_alloc(p, object_size(o->type));
+	fake__object *copy = fake__arena_alloc(p, types[o->type].size);
 	if (!copy)
 		return NULL;
-	memcpy(copy, o, object_size(o->type));
+	memcpy(copy, o, types[o->type].size);
 	memset(&copy->hh, 0, sizeof(copy->hh));
 	copy->flags &= ~(unsigned int)FAKE__LIVE;
 	return copy;
@@ -111,7 +107,7 @@ void fake__object_commit(void *live, const void *version)
 	fake__object *o = live;
 	UT_hash_handle hh = o->hh;
 	size_t pos = o->pos;
-	memcpy(live, version, object_size(o->type));
+	memcpy(live, version, types[o->type].size);
 	o->hh = hh;
 	o->pos = pos;
 	o->flags |= FAKE__LIVE;

@@ -163,6 +163,10 @@ static void on_scheduled(fake_processor *p, int64_t at, void *user_data)
  *   pm_fake_00003   unattached (5555 5555 5555 4444)
  *   cus_fake_00003  deleted
  *   cus_fake_00004  no payment methods
+ *   prod_fake_00001 Basic, description, metadata tier=basic
+ *   price_fake_00001 prod_fake_00001, usd 1000 monthly, lookup key
+ *                   basic_monthly, nickname "Basic monthly"
+ *   price_fake_00002 prod_fake_00001, usd 10000 yearly, no lookup key
  *   clock at epoch + 100; a subscriber (unless subscribe is false)
  */
 static void prepare(fx *f, bool subscribe)
@@ -214,6 +218,32 @@ static void prepare(fx *f, bool subscribe)
 	up.metadata_count = 1;
 	check_ok(p, fake_customer_update(&c, p, "cus_fake_00001", &up, NULL));
 
+	const fake_product *prod = NULL;
+	fake_kv tier[] = { { "tier", "basic" } };
+	fake_product_create_params prp = FAKE_PRODUCT_CREATE_PARAMS_INIT;
+	prp.name = "Basic";
+	prp.description = "the basic plan";
+	prp.metadata = tier;
+	prp.metadata_count = 1;
+	check_ok(p, fake_product_create(&prod, p, &prp, NULL));
+	assert_string_equal(fake_product_id(prod), "prod_fake_00001");
+	const fake_price *price = NULL;
+	fake_price_create_params pcp = FAKE_PRICE_CREATE_PARAMS_INIT;
+	pcp.product = "prod_fake_00001";
+	pcp.currency = "usd";
+	pcp.unit_amount = 1000;
+	pcp.interval = FAKE_INTERVAL_MONTH;
+	pcp.lookup_key = "basic_monthly";
+	pcp.nickname = "Basic monthly";
+	check_ok(p, fake_price_create(&price, p, &pcp, NULL));
+	fake_price_create_params pcp2 = FAKE_PRICE_CREATE_PARAMS_INIT;
+	pcp2.product = "prod_fake_00001";
+	pcp2.currency = "usd";
+	pcp2.unit_amount = 10000;
+	pcp2.interval = FAKE_INTERVAL_YEAR;
+	check_ok(p, fake_price_create(&price, p, &pcp2, NULL));
+	assert_string_equal(fake_price_id(price), "price_fake_00002");
+
 	check_ok(p, fake_clock_advance(p, 100));
 	assert_int_equal(fake_error_last(p)->status, 0);
 }
@@ -242,6 +272,27 @@ static void add_payment_method(text *t, const fake_payment_method *pm)
 		 str_or(fake_payment_method_billing_name(pm)), str_or(fake_payment_method_billing_email(pm)),
 		 str_or(fake_payment_method_billing_phone(pm)));
 	add_metadata(t, fake_payment_method_metadata(pm));
+	text_add(t, "\n");
+}
+
+static void add_product(text *t, const fake_product *prod)
+{
+	text_add(t, "product %s created=%" PRId64 " updated=%" PRId64 " name=%s desc=%s active=%d",
+		 fake_product_id(prod), fake_product_created(prod), fake_product_updated(prod),
+		 str_or(fake_product_name(prod)), str_or(fake_product_description(prod)), (int)fake_product_active(prod));
+	add_metadata(t, fake_product_metadata(prod));
+	text_add(t, "\n");
+}
+
+static void add_price(text *t, const fake_price *price)
+{
+	text_add(t, "price %s created=%" PRId64 " product=%s %s %" PRId64 " %s %s/%u usage=%d key=%s nick=%s active=%d",
+		 fake_price_id(price), fake_price_created(price), str_or(fake_price_product(price)),
+		 str_or(fake_price_currency(price)), fake_price_unit_amount(price), str_or(fake_price_type(price)),
+		 str_or(fake_price_interval_name(price)), fake_price_interval_count(price),
+		 (int)fake_price_usage_type(price), str_or(fake_price_lookup_key(price)),
+		 str_or(fake_price_nickname(price)), (int)fake_price_active(price));
+	add_metadata(t, fake_price_metadata(price));
 	text_add(t, "\n");
 }
 
@@ -293,7 +344,39 @@ static void fingerprint(fx *f, text *t)
 		check_ok(p, rc);
 		add_payment_method(t, pm);
 	}
+	for (int i = 1; i < 1000; i++) {
+		snprintf(id, sizeof(id), "prod_fake_%05d", i);
+		const fake_product *prod = NULL;
+		int rc = fake_product_retrieve(&prod, p, id, NULL);
+		if (rc == FAKE_ENOTFOUND)
+			break;
+		check_ok(p, rc);
+		add_product(t, prod);
+	}
+	for (int i = 1; i < 1000; i++) {
+		snprintf(id, sizeof(id), "price_fake_%05d", i);
+		const fake_price *price = NULL;
+		int rc = fake_price_retrieve(&price, p, id, NULL);
+		if (rc == FAKE_ENOTFOUND)
+			break;
+		check_ok(p, rc);
+		add_price(t, price);
+	}
 	fake_list page;
+	fake_product_list_params prlp = FAKE_PRODUCT_LIST_PARAMS_INIT;
+	prlp.page.limit = 100;
+	check_ok(p, fake_product_list(&page, p, &prlp, NULL));
+	text_add(t, "listed products:");
+	for (size_t k = 0; k < page.count; k++)
+		text_add(t, " %s", fake_product_id(page.data[k]));
+	text_add(t, "\n");
+	fake_price_list_params pclp = FAKE_PRICE_LIST_PARAMS_INIT;
+	pclp.page.limit = 100;
+	check_ok(p, fake_price_list(&page, p, &pclp, NULL));
+	text_add(t, "listed prices:");
+	for (size_t k = 0; k < page.count; k++)
+		text_add(t, " %s", fake_price_id(page.data[k]));
+	text_add(t, "\n");
 	fake_customer_list_params clp = FAKE_CUSTOMER_LIST_PARAMS_INIT;
 	clp.page.limit = 100;
 	check_ok(p, fake_customer_list(&page, p, &clp, NULL));
@@ -327,6 +410,18 @@ static void fingerprint(fx *f, text *t)
 	ap.customer = fake_customer_id(c);
 	check_ok(p, fake_payment_method_attach(&pm, p, "pm_card_visa", &ap, NULL));
 	text_add(t, "probe token pm %s\n", fake_payment_method_id(pm));
+	const fake_product *prod = NULL;
+	fake_product_create_params prp = FAKE_PRODUCT_CREATE_PARAMS_INIT;
+	prp.name = "probe";
+	check_ok(p, fake_product_create(&prod, p, &prp, NULL));
+	text_add(t, "probe product %s\n", fake_product_id(prod));
+	const fake_price *price = NULL;
+	fake_price_create_params pcp = FAKE_PRICE_CREATE_PARAMS_INIT;
+	pcp.product = fake_product_id(prod);
+	pcp.currency = "usd";
+	pcp.unit_amount = 1;
+	check_ok(p, fake_price_create(&price, p, &pcp, NULL));
+	text_add(t, "probe price %s\n", fake_price_id(price));
 	elp.page.limit = 3;
 	check_ok(p, fake_event_list(&page, p, &elp, NULL));
 	for (size_t k = 0; k < page.count; k++)
@@ -517,6 +612,97 @@ static int op_list_iterator(fx *f, void *out)
 	return 0;
 }
 
+static int op_product_create(fx *f, void *out)
+{
+	fake_kv meta[] = { { "tier", "pro" }, { "ref", "abc-123" }, { "skipped", "" } };
+	fake_product_create_params pp = FAKE_PRODUCT_CREATE_PARAMS_INIT;
+	pp.name = "Pro";
+	pp.description = "created under fault injection";
+	pp.metadata = meta;
+	pp.metadata_count = 3;
+	return fake_product_create(out, f->p, &pp, NULL);
+}
+
+static int op_product_update(fx *f, void *out)
+{
+	fake_kv meta[] = { { "tier", "" }, { "region", "eu" } };
+	fake_product_update_params up = FAKE_PRODUCT_UPDATE_PARAMS_INIT;
+	up.name = "Basic (old)";
+	up.description = "";
+	up.active = FAKE_ACTIVE_CLEAR;
+	up.metadata = meta;
+	up.metadata_count = 2;
+	return fake_product_update(out, f->p, "prod_fake_00001", &up, NULL);
+}
+
+static int op_product_list(fx *f, void *out)
+{
+	fake_product_list_params lp = FAKE_PRODUCT_LIST_PARAMS_INIT;
+	lp.active = FAKE_ACTIVE_ONLY;
+	return fake_product_list(out, f->p, &lp, NULL);
+}
+
+static int op_price_create_product_name(fx *f, void *out)
+{
+	/* creates prod_fake_00002 too: product.created, then price.created */
+	fake_kv meta[] = { { "plan", "gold" }, { "n", "2" } };
+	fake_price_create_params cp = FAKE_PRICE_CREATE_PARAMS_INIT;
+	cp.currency = "EUR";
+	cp.unit_amount = 2500;
+	cp.product_name = "Gold";
+	cp.interval = FAKE_INTERVAL_WEEK;
+	cp.interval_count = 2;
+	cp.lookup_key = "gold_biweekly";
+	cp.nickname = "Gold every two weeks";
+	cp.metadata = meta;
+	cp.metadata_count = 2;
+	return fake_price_create(out, f->p, &cp, NULL);
+}
+
+static int op_price_create_transfer(fx *f, void *out)
+{
+	/* takes basic_monthly from price_fake_00001: price.updated, then price.created */
+	fake_price_create_params cp = FAKE_PRICE_CREATE_PARAMS_INIT;
+	cp.currency = "usd";
+	cp.unit_amount = 1200;
+	cp.product = "prod_fake_00001";
+	cp.interval = FAKE_INTERVAL_MONTH;
+	cp.lookup_key = "basic_monthly";
+	cp.transfer_lookup_key = true;
+	return fake_price_create(out, f->p, &cp, NULL);
+}
+
+static int op_price_update(fx *f, void *out)
+{
+	fake_kv meta[] = { { "legacy", "yes" } };
+	fake_price_update_params up = FAKE_PRICE_UPDATE_PARAMS_INIT;
+	up.active = FAKE_ACTIVE_CLEAR;
+	up.nickname = "Basic monthly (legacy)";
+	up.lookup_key = "";
+	up.metadata = meta;
+	up.metadata_count = 1;
+	return fake_price_update(out, f->p, "price_fake_00001", &up, NULL);
+}
+
+static int op_price_update_transfer(fx *f, void *out)
+{
+	/* price_fake_00002 takes basic_monthly: price.updated for price_fake_00001, then for price_fake_00002 */
+	fake_price_update_params up = FAKE_PRICE_UPDATE_PARAMS_INIT;
+	up.lookup_key = "basic_monthly";
+	up.transfer_lookup_key = true;
+	up.nickname = "Basic yearly";
+	return fake_price_update(out, f->p, "price_fake_00002", &up, NULL);
+}
+
+static int op_price_list(fx *f, void *out)
+{
+	fake_price_list_params lp = FAKE_PRICE_LIST_PARAMS_INIT;
+	lp.product = "prod_fake_00001";
+	lp.currency = "USD";
+	lp.type = FAKE_PRICE_RECURRING;
+	return fake_price_list(out, f->p, &lp, NULL);
+}
+
 static const operation operations[] = {
 	{ "customer_create", OUT_OBJECT, true, false, op_customer_create },
 	{ "customer_create_with_default", OUT_OBJECT, true, false, op_customer_create_with_default },
@@ -538,6 +724,14 @@ static const operation operations[] = {
 	{ "script_push", OUT_NONE, true, false, op_script_push },
 	{ "clock_schedule", OUT_NONE, true, false, op_clock_schedule },
 	{ "list_iterator", OUT_NONE, true, true, op_list_iterator },
+	{ "product_create", OUT_OBJECT, true, false, op_product_create },
+	{ "product_update", OUT_OBJECT, true, false, op_product_update },
+	{ "product_list", OUT_LIST, true, true, op_product_list },
+	{ "price_create_product_name", OUT_OBJECT, true, false, op_price_create_product_name },
+	{ "price_create_transfer", OUT_OBJECT, true, false, op_price_create_transfer },
+	{ "price_update", OUT_OBJECT, true, false, op_price_update },
+	{ "price_update_transfer", OUT_OBJECT, true, false, op_price_update_transfer },
+	{ "price_list", OUT_LIST, true, true, op_price_list },
 };
 
 #define OPERATION_COUNT (sizeof(operations) / sizeof(operations[0]))
@@ -759,6 +953,44 @@ static void test_alloc_failure_list_iterator(void **state)
 	check_operation(&operations[19]);
 }
 
+static void test_alloc_failure_product_create(void **state)
+{
+	(void)state;
+	check_operation(&operations[20]);
+}
+
+static void test_alloc_failure_product_update(void **state)
+{
+	(void)state;
+	check_operation(&operations[21]);
+}
+
+static void test_alloc_failure_product_list(void **state)
+{
+	(void)state;
+	check_operation(&operations[22]);
+}
+
+static void test_alloc_failure_price_create(void **state)
+{
+	(void)state;
+	check_operation(&operations[23]);
+	check_operation(&operations[24]);
+}
+
+static void test_alloc_failure_price_update(void **state)
+{
+	(void)state;
+	check_operation(&operations[25]);
+	check_operation(&operations[26]);
+}
+
+static void test_alloc_failure_price_list(void **state)
+{
+	(void)state;
+	check_operation(&operations[27]);
+}
+
 /* ---- processor_new ----------------------------------------------------------------- */
 
 static void test_alloc_failure_processor_new(void **state)
@@ -948,6 +1180,12 @@ int main(void)
 		cmocka_unit_test(test_alloc_failure_script_push),
 		cmocka_unit_test(test_alloc_failure_clock_schedule),
 		cmocka_unit_test(test_alloc_failure_list_iterator),
+		cmocka_unit_test(test_alloc_failure_product_create),
+		cmocka_unit_test(test_alloc_failure_product_update),
+		cmocka_unit_test(test_alloc_failure_product_list),
+		cmocka_unit_test(test_alloc_failure_price_create),
+		cmocka_unit_test(test_alloc_failure_price_update),
+		cmocka_unit_test(test_alloc_failure_price_list),
 		cmocka_unit_test(test_alloc_failure_clock_advance),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,7 +5,6 @@
  */
 #include "helpers.h"
 
-#include <time.h>
 
 static const char *create_customer_id(fake_processor *p)
 {
@@ -114,7 +113,6 @@ static void test_ids_grow_past_width_without_truncating(void **state)
 	fake_processor *p = *state;
 	fake_request quiet = FAKE_REQUEST_INIT;
 	quiet.no_events = true;
-	clock_t start = clock();
 	const fake_customer *c = NULL;
 	const fake_customer *c99999 = NULL;
 	for (int i = 1; i <= 100000; i++) {
@@ -128,7 +126,6 @@ static void test_ids_grow_past_width_without_truncating(void **state)
 		if (i == 99999)
 			c99999 = c;
 	}
-	double seconds = (double)(clock() - start) / CLOCKS_PER_SEC;
 	assert_string_equal(fake_customer_id(c99999), "cus_fake_99999");
 	assert_string_equal(fake_customer_id(c), "cus_fake_100000");
 	assert_int_equal(fake_event_count(p), 0);
@@ -153,13 +150,6 @@ static void test_ids_grow_past_width_without_truncating(void **state)
 	assert_string_equal(create_customer_id(p), "cus_fake_100001");
 	/* the quiet creates used no event ids */
 	assert_string_equal(newest_event_id(p), "evt_fake_00001");
-	/* well under a few seconds, even in a debug build (valgrind is exempt) */
-	const char *preload = getenv("LD_PRELOAD");
-	bool under_valgrind = preload && strstr(preload, "vgpreload");
-	if (!under_valgrind && seconds > 3.0) {
-		print_error("100000 creates took %.2f s\n", seconds);
-		fail();
-	}
 }
 
 static void test_ids_width_one_grows(void **state)

@@ -766,6 +766,8 @@ static void test_pipeline_op_names(void **state)
 		"list_customers", "create_payment_method", "retrieve_payment_method",
 		"update_payment_method", "attach_payment_method", "detach_payment_method",
 		"list_payment_methods", "set_default_payment_method", "retrieve_event", "list_events",
+		"create_product", "retrieve_product", "update_product", "list_products",
+		"create_price", "retrieve_price", "update_price", "list_prices",
 	};
 
 	assert_string_equal(fake_op_name(FAKE_OP_CREATE_CUSTOMER), "create_customer");
@@ -773,6 +775,7 @@ static void test_pipeline_op_names(void **state)
 		fake_op back = FAKE_OP_COUNT;
 		const char *name = fake_op_name((fake_op)i);
 		assert_non_null(name);
+		assert_non_null(names[i]); /* every op is listed above */
 		assert_string_equal(name, names[i]);
 		assert_int_equal(fake_op_from_name(&back, name), 0);
 		assert_int_equal(back, i);

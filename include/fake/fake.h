@@ -14,6 +14,8 @@
 #include "event.h"
 #include "customer.h"
 #include "payment_method.h"
+#include "product.h"
+#include "price.h"
 #include "control.h"
 
 #endif

@@ -29,6 +29,14 @@ typedef enum fake_op {
 	FAKE_OP_SET_DEFAULT_PAYMENT_METHOD, /**< "set_default_payment_method" */
 	FAKE_OP_RETRIEVE_EVENT,             /**< "retrieve_event" */
 	FAKE_OP_LIST_EVENTS,                /**< "list_events" */
+	FAKE_OP_CREATE_PRODUCT,             /**< "create_product" */
+	FAKE_OP_RETRIEVE_PRODUCT,           /**< "retrieve_product" */
+	FAKE_OP_UPDATE_PRODUCT,             /**< "update_product" */
+	FAKE_OP_LIST_PRODUCTS,              /**< "list_products" */
+	FAKE_OP_CREATE_PRICE,               /**< "create_price" */
+	FAKE_OP_RETRIEVE_PRICE,             /**< "retrieve_price" */
+	FAKE_OP_UPDATE_PRICE,               /**< "update_price" */
+	FAKE_OP_LIST_PRICES,                /**< "list_prices" */
 	FAKE_OP_COUNT
 } fake_op;
 
