@@ -69,10 +69,8 @@ const char *const *fake__event_changed(fake_processor *p, const char *const *nam
 	return changed;
 }
 
-void fake__event_dispatch(fake_processor *p)
+static void dispatch(fake_processor *p)
 {
-	if (p->delivering)
-		return;
 	p->delivering = true;
 	p->depth++;
 	const fake__table *t = &p->tables[FAKE_OBJECT_EVENT];
@@ -92,6 +90,22 @@ void fake__event_dispatch(fake_processor *p)
 	p->subscriber_count = kept;
 	p->depth--;
 	p->delivering = false;
+}
+
+void fake__event_deliver(fake_processor *p)
+{
+	size_t recorded = p->tables[FAKE_OBJECT_EVENT].len;
+	if (p->delivering || p->delivered == recorded)
+		return;
+	if (!p->subscriber_count) {
+		p->delivered = recorded;
+		return;
+	}
+	/* Subscribers may make calls of their own; the caller still sees its
+	 * own call's error record afterwards. */
+	fake_error saved = p->error;
+	dispatch(p);
+	p->error = saved;
 }
 
 void fake__events_clear(fake_processor *p)

@@ -64,6 +64,26 @@ uint64_t fake_call_count(const fake_processor *p, fake_op op)
 	return p && (unsigned int)op < FAKE_OP_COUNT ? p->calls[op] : 0;
 }
 
+/* Moves the request id on by one. The last id is still in the record, so
+ * counting up its digits in place is enough, except for the first request
+ * and when the digits are all nines. */
+static void next_request_id(fake_processor *p)
+{
+	static const char prefix[] = "req_fake_";
+	char *id = p->error.request_id;
+	size_t len = strlen(id);
+	if (len > sizeof(prefix) - 1) {
+		for (size_t i = len; i-- > sizeof(prefix) - 1;) {
+			if (id[i] != '9') {
+				id[i]++;
+				return;
+			}
+			id[i] = '0';
+		}
+	}
+	fake__id_write(id, sizeof(p->error.request_id), prefix, p->requests, p->options.id_width);
+}
+
 static void result_clear(const fake__op_info *info, void *out)
 {
 	if (info->result == FAKE__RESULT_LIST) {
@@ -126,8 +146,7 @@ int fake__op_run(fake_processor *p, fake_op op, const char *id, const void *para
 	p->calls[op]++;
 	p->requests++;
 	fake__error_clear(p);
-	fake__id_write(p->error.request_id, sizeof(p->error.request_id), "req_fake_", p->requests,
-		       p->options.id_width);
+	next_request_id(p);
 
 	if (!out)
 		return fake__error_set(p, FAKE_EINVAL, "", "out", "Invalid out: the result pointer is NULL.");
@@ -170,10 +189,6 @@ int fake__op_run(fake_processor *p, fake_op op, const char *id, const void *para
 		return rc;
 	}
 
-	/* Subscribers may make calls of their own; the caller still sees
-	 * this call's (empty) error record afterwards. */
-	fake_error saved = p->error;
-	fake__event_dispatch(p);
-	p->error = saved;
+	fake__event_deliver(p);
 	return 0;
 }

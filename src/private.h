@@ -12,10 +12,11 @@
  *    timeline heap, scripts, subscribers) use the instance allocator
  *    directly, since they are reallocated.
  *
- * Transactions (store.c): every operation runs between fake__txn_begin()
- * and fake__txn_commit()/fake__txn_rollback(). Rollback undoes appends:
- * objects added to tables and the index, id counters, block allocations
- * and timeline jobs. It cannot undo writes into existing objects, so every
+ * Transactions (store.c): the default behaviour of every operation runs
+ * between fake__txn_begin() and either success or fake__txn_rollback().
+ * Rollback undoes appends: objects created (their ids, their places in the
+ * tables and the index), block allocations and timeline jobs. Transactions
+ * never nest: stubs, subscribers and clock callbacks run outside them. It cannot undo writes into existing objects, so every
  * operation does all fallible work first (build new values, append events)
  * and only then writes into live objects, which cannot fail.
  */
@@ -111,8 +112,6 @@ const char *fake__object_noun(fake_object_type type);
 
 typedef struct fake__txn {
 	fake__arena_mark arena;
-	size_t table_len[FAKE_OBJECT_TYPE_COUNT];
-	uint64_t counter[FAKE_OBJECT_TYPE_COUNT];
 	uint64_t job_seq;
 } fake__txn;
 
@@ -256,8 +255,10 @@ int fake__event_emit(fake_processor *p, fake__ctx *ctx, fake__event_type type, c
  * Returns NULL with FAKE_ENOMEM in the error record on failure. */
 const char *const *fake__event_changed(fake_processor *p, const char *const *names, const bool *differs, size_t n,
 				       size_t *count);
-/* Delivers undelivered events to subscribers, unless already delivering. */
-void fake__event_dispatch(fake_processor *p);
+/* Delivers undelivered events to subscribers, unless already delivering
+ * (then the outer delivery loop gets to them). Cheap when there is nothing
+ * to deliver; keeps the caller's error record. */
+void fake__event_deliver(fake_processor *p);
 void fake__events_clear(fake_processor *p);
 void fake__events_free(fake_processor *p);
 
@@ -414,6 +415,9 @@ struct fake_processor {
 	fake__object *index;                           /* uthash: id -> live object */
 	fake__table tables[FAKE_OBJECT_TYPE_COUNT];
 	uint64_t counters[FAKE_OBJECT_TYPE_COUNT];     /* last id number used, per type */
+	fake__object **created;       /* objects created by the current transaction, in order */
+	size_t created_len;
+	size_t created_cap;
 
 	fake__timeline timeline;
 

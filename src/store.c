@@ -29,6 +29,8 @@ const char *fake__object_noun(fake_object_type type)
 
 void *fake__object_new(fake_processor *p, fake_object_type type, size_t size)
 {
+	if (fake__grow(p, (void **)&p->created, &p->created_cap, p->created_len + 1, sizeof(*p->created)))
+		return NULL;
 	fake__object *o = fake__arena_calloc(p, size);
 	if (!o)
 		return NULL;
@@ -37,6 +39,7 @@ void *fake__object_new(fake_processor *p, fake_object_type type, size_t size)
 	if (!o->id)
 		return NULL;
 	p->counters[type] = number;
+	p->created[p->created_len++] = o;
 	o->type = type;
 	o->created = p->timeline.now;
 	return o;
@@ -116,23 +119,24 @@ void fake__object_commit(void *live, const void *version)
 void fake__txn_begin(fake_processor *p, fake__txn *txn)
 {
 	txn->arena = fake__arena_mark_get(p);
-	for (int t = 0; t < FAKE_OBJECT_TYPE_COUNT; t++)
-		txn->table_len[t] = p->tables[t].len;
-	memcpy(txn->counter, p->counters, sizeof(txn->counter));
 	txn->job_seq = p->timeline.seq;
+	p->created_len = 0;
 }
 
 void fake__txn_rollback(fake_processor *p, const fake__txn *txn)
 {
 	fake_processor *hash_owner = p;
-	for (int t = 0; t < FAKE_OBJECT_TYPE_COUNT; t++) {
-		fake__table *table = &p->tables[t];
-		while (table->len > txn->table_len[t]) {
-			fake__object *o = table->items[--table->len];
+	/* Every object the transaction created took the next id of its type,
+	 * and those that went live were appended to the end of their table:
+	 * undoing them newest first restores both. */
+	while (p->created_len) {
+		fake__object *o = p->created[--p->created_len];
+		if (o->flags & FAKE__LIVE) {
 			HASH_DELETE(hh, p->index, o);
+			p->tables[o->type].len--;
 		}
+		p->counters[o->type]--;
 	}
-	memcpy(p->counters, txn->counter, sizeof(p->counters));
 	fake__timeline_rollback(p, txn->job_seq);
 	fake__arena_rollback(p, txn->arena);
 }
@@ -141,6 +145,7 @@ void fake__store_clear(fake_processor *p)
 {
 	fake_processor *hash_owner = p;
 	HASH_CLEAR(hh, p->index);
+	p->created_len = 0;
 	for (int t = 0; t < FAKE_OBJECT_TYPE_COUNT; t++)
 		p->tables[t].len = 0;
 	memset(p->counters, 0, sizeof(p->counters));
@@ -149,6 +154,9 @@ void fake__store_clear(fake_processor *p)
 void fake__store_free(fake_processor *p)
 {
 	fake__store_clear(p);
+	fake__free(p, p->created);
+	p->created = NULL;
+	p->created_cap = 0;
 	for (int t = 0; t < FAKE_OBJECT_TYPE_COUNT; t++) {
 		fake__free(p, p->tables[t].items);
 		p->tables[t].items = NULL;

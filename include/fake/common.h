@@ -85,6 +85,8 @@ typedef struct fake_error {
 	char param[128];       /**< the parameter at fault, e.g. "metadata[plan]" */
 	char message[512];     /**< one line, Stripe's wording where Stripe has one */
 	char request_id[32];   /**< deterministic: "req_fake_" plus the request counter */
+	char charge[64];       /**< for a declined payment: the failed charge's id (Stripe's error.charge) */
+	char payment_intent[64]; /**< for a declined payment: the payment intent's id (Stripe's error.payment_intent) */
 } fake_error;
 
 /**
