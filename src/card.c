@@ -136,6 +136,11 @@ static size_t decline_index(const char *decline_code)
 	return 0;
 }
 
+const char *fake__decline_canonical(const char *decline_code)
+{
+	return declines[decline_index(decline_code)].decline_code;
+}
+
 bool fake__decline_known(const char *decline_code)
 {
 	return decline_code && strcmp(declines[decline_index(decline_code)].decline_code, decline_code) == 0;

@@ -168,3 +168,25 @@ int fake__check_id(fake_processor *p, const char *id, const char *param)
 				       param, param);
 	return fake__check_string(p, id, FAKE_ID_MAX, param);
 }
+
+/* Checks a currency code (three ASCII letters, any case) and writes it in lowercase. */
+int fake__check_currency(fake_processor *p, const char *currency, char lower[4])
+{
+	if (!currency)
+		return fake__error_set(p, FAKE_EINVAL, "parameter_missing", "currency", "Missing required param: currency.");
+	for (int i = 0; i < 3; i++) {
+		char c = currency[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c < 'a' || c > 'z')
+			return fake__error_set(p, FAKE_EINVAL, "parameter_invalid_string", "currency",
+					       "Invalid currency: '%.16s' is not a three-letter ISO code such as usd.",
+					       currency);
+		lower[i] = c;
+	}
+	if (currency[3])
+		return fake__error_set(p, FAKE_EINVAL, "parameter_invalid_string", "currency",
+				       "Invalid currency: '%.16s' is not a three-letter ISO code such as usd.", currency);
+	lower[3] = '\0';
+	return 0;
+}

@@ -19,6 +19,17 @@ static const char *const type_names[FAKE__EVT_COUNT] = {
 	[FAKE__EVT_PRODUCT_UPDATED] = "product.updated",
 	[FAKE__EVT_PRICE_CREATED] = "price.created",
 	[FAKE__EVT_PRICE_UPDATED] = "price.updated",
+	[FAKE__EVT_PAYMENT_INTENT_CREATED] = "payment_intent.created",
+	[FAKE__EVT_PAYMENT_INTENT_REQUIRES_ACTION] = "payment_intent.requires_action",
+	[FAKE__EVT_PAYMENT_INTENT_AMOUNT_CAPTURABLE_UPDATED] = "payment_intent.amount_capturable_updated",
+	[FAKE__EVT_PAYMENT_INTENT_SUCCEEDED] = "payment_intent.succeeded",
+	[FAKE__EVT_PAYMENT_INTENT_PAYMENT_FAILED] = "payment_intent.payment_failed",
+	[FAKE__EVT_PAYMENT_INTENT_CANCELED] = "payment_intent.canceled",
+	[FAKE__EVT_CHARGE_SUCCEEDED] = "charge.succeeded",
+	[FAKE__EVT_CHARGE_FAILED] = "charge.failed",
+	[FAKE__EVT_CHARGE_CAPTURED] = "charge.captured",
+	[FAKE__EVT_CHARGE_REFUNDED] = "charge.refunded",
+	[FAKE__EVT_REFUND_CREATED] = "refund.created",
 };
 
 int fake__event_emit(fake_processor *p, fake__ctx *ctx, fake__event_type type, const void *object,

@@ -10,6 +10,8 @@
 
 /* Outcomes an operation that checks a card without charging it accepts. */
 #define CHECKS_CARD ((1u << FAKE_OUTCOME_SUCCEED) | (1u << FAKE_OUTCOME_DECLINE))
+/* Outcomes an operation that charges a card accepts. */
+#define CHARGES_CARD (CHECKS_CARD | (1u << FAKE_OUTCOME_REQUIRES_ACTION))
 
 static const fake__op_info ops[FAKE_OP_COUNT] = {
 	[FAKE_OP_CREATE_CUSTOMER] = { "create_customer", FAKE__RESULT_OBJECT, FAKE_OBJECT_CUSTOMER, CHECKS_CARD },
@@ -34,6 +36,19 @@ static const fake__op_info ops[FAKE_OP_COUNT] = {
 	[FAKE_OP_RETRIEVE_PRICE] = { "retrieve_price", FAKE__RESULT_OBJECT, FAKE_OBJECT_PRICE, 0 },
 	[FAKE_OP_UPDATE_PRICE] = { "update_price", FAKE__RESULT_OBJECT, FAKE_OBJECT_PRICE, 0 },
 	[FAKE_OP_LIST_PRICES] = { "list_prices", FAKE__RESULT_LIST, FAKE_OBJECT_PRICE, 0 },
+	[FAKE_OP_CREATE_PAYMENT_INTENT] = { "create_payment_intent", FAKE__RESULT_OBJECT, FAKE_OBJECT_PAYMENT_INTENT, CHARGES_CARD },
+	[FAKE_OP_RETRIEVE_PAYMENT_INTENT] = { "retrieve_payment_intent", FAKE__RESULT_OBJECT, FAKE_OBJECT_PAYMENT_INTENT, 0 },
+	[FAKE_OP_CONFIRM_PAYMENT_INTENT] = { "confirm_payment_intent", FAKE__RESULT_OBJECT, FAKE_OBJECT_PAYMENT_INTENT, CHARGES_CARD },
+	[FAKE_OP_AUTHENTICATE_PAYMENT_INTENT] = { "authenticate_payment_intent", FAKE__RESULT_OBJECT, FAKE_OBJECT_PAYMENT_INTENT, 0 },
+	[FAKE_OP_CAPTURE_PAYMENT_INTENT] = { "capture_payment_intent", FAKE__RESULT_OBJECT, FAKE_OBJECT_PAYMENT_INTENT, 0 },
+	[FAKE_OP_CANCEL_PAYMENT_INTENT] = { "cancel_payment_intent", FAKE__RESULT_OBJECT, FAKE_OBJECT_PAYMENT_INTENT, 0 },
+	[FAKE_OP_LIST_PAYMENT_INTENTS] = { "list_payment_intents", FAKE__RESULT_LIST, FAKE_OBJECT_PAYMENT_INTENT, 0 },
+	[FAKE_OP_RETRIEVE_CHARGE] = { "retrieve_charge", FAKE__RESULT_OBJECT, FAKE_OBJECT_CHARGE, 0 },
+	[FAKE_OP_LIST_CHARGES] = { "list_charges", FAKE__RESULT_LIST, FAKE_OBJECT_CHARGE, 0 },
+	[FAKE_OP_RETRIEVE_BALANCE_TRANSACTION] = { "retrieve_balance_transaction", FAKE__RESULT_OBJECT, FAKE_OBJECT_BALANCE_TRANSACTION, 0 },
+	[FAKE_OP_CREATE_REFUND] = { "create_refund", FAKE__RESULT_OBJECT, FAKE_OBJECT_REFUND, 0 },
+	[FAKE_OP_RETRIEVE_REFUND] = { "retrieve_refund", FAKE__RESULT_OBJECT, FAKE_OBJECT_REFUND, 0 },
+	[FAKE_OP_LIST_REFUNDS] = { "list_refunds", FAKE__RESULT_LIST, FAKE_OBJECT_REFUND, 0 },
 };
 
 const fake__op_info *fake__op_get(fake_op op)
@@ -143,6 +158,15 @@ int fake__op_run(fake_processor *p, fake_op op, const char *id, const void *para
 	if (!p)
 		return FAKE_EINVAL;
 
+	/* An id taken from the error record (error.payment_intent after a
+	 * decline, say) must survive the record being cleared below. */
+	char id_copy[FAKE_ID_MAX + 1];
+	uintptr_t at = (uintptr_t)id, record = (uintptr_t)&p->error;
+	if (id && at >= record && at < record + sizeof(p->error)) {
+		fake__copy(id_copy, sizeof(id_copy), id);
+		id = id_copy;
+	}
+
 	p->calls[op]++;
 	p->requests++;
 	fake__error_clear(p);
@@ -163,6 +187,7 @@ int fake__op_run(fake_processor *p, fake_op op, const char *id, const void *para
 	ctx.decline_code[0] = '\0';
 	ctx.events = p->options.synthesize_events && !(request && request->no_events);
 	ctx.request_id = NULL;
+	ctx.keep = false;
 
 	fake_script script;
 	if (fake__script_take(p, op, &script)) {
@@ -181,6 +206,15 @@ int fake__op_run(fake_processor *p, fake_op op, const char *id, const void *para
 	p->depth++;
 	int rc = fn(out, p, &ctx);
 	p->depth--;
+	if (rc && ctx.keep) {
+		/* A declined payment: the attempt is recorded (Stripe keeps the
+		 * failed charge), and the call still reports the decline. */
+		result_clear(info, out);
+		fake_error declined = p->error;
+		fake__event_deliver(p);
+		p->error = declined;
+		return rc;
+	}
 	if (rc) {
 		fake__txn_rollback(p, &txn);
 		result_clear(info, out);

@@ -22,28 +22,6 @@ static const unsigned int interval_max[] = {
 	[FAKE_INTERVAL_YEAR] = 1,
 };
 
-/* Checks a currency code (three ASCII letters, any case) and writes it in lowercase. */
-static int check_currency(fake_processor *p, const char *currency, char lower[4])
-{
-	if (!currency)
-		return fake__error_set(p, FAKE_EINVAL, "parameter_missing", "currency", "Missing required param: currency.");
-	for (int i = 0; i < 3; i++) {
-		char c = currency[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if (c < 'a' || c > 'z')
-			return fake__error_set(p, FAKE_EINVAL, "parameter_invalid_string", "currency",
-					       "Invalid currency: '%.16s' is not a three-letter ISO code such as usd.",
-					       currency);
-		lower[i] = c;
-	}
-	if (currency[3])
-		return fake__error_set(p, FAKE_EINVAL, "parameter_invalid_string", "currency",
-				       "Invalid currency: '%.16s' is not a three-letter ISO code such as usd.", currency);
-	lower[3] = '\0';
-	return 0;
-}
-
 /* The price holding `key`, or NULL. */
 static struct fake_price *lookup_key_holder(const fake_processor *p, const char *key)
 {
@@ -119,7 +97,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	const fake_price_create_params *c = ctx->call.params ? ctx->call.params : &defaults;
 	char currency[4];
 	if (fake__check_version(p, c->version, FAKE_PRICE_CREATE_PARAMS_VERSION, "fake_price_create_params") ||
-	    check_currency(p, c->currency, currency))
+	    fake__check_currency(p, c->currency, currency))
 		return p->error.status;
 	if (c->unit_amount == -1)
 		return fake__error_set(p, FAKE_EINVAL, "parameter_missing", "unit_amount",
@@ -281,7 +259,7 @@ static int list(void *out, fake_processor *p, fake__ctx *ctx)
 	if (fake__check_version(p, params->version, FAKE_PRICE_LIST_PARAMS_VERSION, "fake_price_list_params") ||
 	    fake__check_active_filter(p, params->active) ||
 	    fake__check_string(p, params->lookup_key, FAKE_PRICE_LOOKUP_KEY_MAX, "lookup_key") ||
-	    (params->currency && check_currency(p, params->currency, currency)))
+	    (params->currency && fake__check_currency(p, params->currency, currency)))
 		return p->error.status;
 	if (params->type != FAKE_PRICE_ANY_TYPE && params->type != FAKE_PRICE_ONE_TIME &&
 	    params->type != FAKE_PRICE_RECURRING)

@@ -152,6 +152,8 @@ bool fake__same(const char *a, const char *b);
 int fake__check_version(fake_processor *p, unsigned int version, unsigned int current, const char *what);
 int fake__check_string(fake_processor *p, const char *s, size_t max, const char *param);
 int fake__check_id(fake_processor *p, const char *id, const char *param);
+/* A currency code: three ASCII letters, any case; `lower` receives it in lowercase. */
+int fake__check_currency(fake_processor *p, const char *currency, char lower[4]);
 
 /* ---- metadata (metadata.c) ------------------------------------------------ */
 
@@ -189,6 +191,8 @@ typedef struct fake__ctx {
 	fake_outcome outcome;          /* FAKE_OUTCOME_ERROR: no outcome forced */
 	char decline_code[64];         /* for FAKE_OUTCOME_DECLINE */
 	bool events;                   /* synthesize events for this call */
+	bool keep;                     /* a failure that is the fake's behaviour (a
+					  declined payment): keep what the call did */
 	const char *request_id;        /* arena string, set lazily by events */
 } fake__ctx;
 
@@ -233,6 +237,17 @@ typedef enum fake__event_type {
 	FAKE__EVT_PRODUCT_UPDATED,
 	FAKE__EVT_PRICE_CREATED,
 	FAKE__EVT_PRICE_UPDATED,
+	FAKE__EVT_PAYMENT_INTENT_CREATED,
+	FAKE__EVT_PAYMENT_INTENT_REQUIRES_ACTION,
+	FAKE__EVT_PAYMENT_INTENT_AMOUNT_CAPTURABLE_UPDATED,
+	FAKE__EVT_PAYMENT_INTENT_SUCCEEDED,
+	FAKE__EVT_PAYMENT_INTENT_PAYMENT_FAILED,
+	FAKE__EVT_PAYMENT_INTENT_CANCELED,
+	FAKE__EVT_CHARGE_SUCCEEDED,
+	FAKE__EVT_CHARGE_FAILED,
+	FAKE__EVT_CHARGE_CAPTURED,
+	FAKE__EVT_CHARGE_REFUNDED,
+	FAKE__EVT_REFUND_CREATED,
 	FAKE__EVT_COUNT
 } fake__event_type;
 
@@ -327,6 +342,8 @@ const char *fake__card_brand(const char *number);
 const char *fake__decline_error_code(const char *decline_code);
 const char *fake__decline_message(const char *decline_code);
 bool fake__decline_known(const char *decline_code);
+/* The table's own (static) copy of a decline code; generic_decline if unknown. */
+const char *fake__decline_canonical(const char *decline_code);
 
 /* ---- resources ------------------------------------------------------------ */
 
@@ -361,6 +378,8 @@ struct fake_payment_method {
 	const char *billing_email;
 	const char *billing_phone;
 	const fake_metadata *metadata; /* never NULL */
+	bool authenticated;        /* passed 3D Secure with its customer: off-session
+				      payments no longer need it (card ...3155) */
 };
 
 /* Resolves a payment method id or a pm_card_* test token: for a token a new
@@ -404,6 +423,77 @@ int fake__check_active_change(fake_processor *p, fake_active_change active);
 bool fake__apply_active(fake_active_change active, bool current);
 int fake__check_active_filter(fake_processor *p, fake_active_filter active);
 bool fake__active_matches(fake_active_filter filter, bool active);
+
+struct fake_payment_intent {
+	fake__object obj;
+	int64_t amount;
+	int64_t amount_capturable;       /* authorized, not captured */
+	int64_t amount_received;
+	const char *currency;
+	const char *customer;
+	const char *payment_method;      /* NULL after a decline, as Stripe */
+	fake_payment_intent_status status;
+	fake_capture_method capture_method;
+	const char *latest_charge;
+	const char *last_error_code;     /* static strings; all NULL when no error */
+	const char *last_error_decline_code;
+	const char *last_error_message;
+	const char *client_secret;
+	const char *cancellation_reason;
+	int64_t canceled_at;
+	const char *description;
+	const fake_metadata *metadata;   /* never NULL */
+};
+
+struct fake_charge {
+	fake__object obj;
+	int64_t amount;
+	int64_t amount_captured;
+	int64_t amount_refunded;         /* <= amount; = amount once a released authorization */
+	bool captured;
+	bool refunded;
+	bool paid;                       /* the charge succeeded */
+	const char *currency;
+	const char *customer;
+	const char *payment_intent;
+	const char *payment_method;
+	const char *failure_code;        /* static; NULL unless failed */
+	const char *failure_message;     /* static; NULL unless failed */
+	const char *outcome_reason;      /* static decline code; NULL unless failed */
+	const char *balance_transaction; /* NULL until captured */
+};
+
+struct fake_refund {
+	fake__object obj;
+	int64_t amount;
+	const char *currency;
+	const char *charge;
+	const char *payment_intent;
+	const char *reason;              /* static */
+	const char *balance_transaction;
+	const fake_metadata *metadata;   /* never NULL */
+};
+
+struct fake_balance_transaction {
+	fake__object obj;
+	int64_t amount;
+	int64_t fee;
+	const char *currency;
+	const char *type;                /* static: "charge" or "refund" */
+	const char *source;
+};
+
+/* Records money moving for `source` (charge.c): a new balance transaction
+ * of `amount` with libfake's fee model when type is "charge". */
+int fake__balance_transaction_new(const char **out_id, fake_processor *p, const char *type, const char *source,
+				  int64_t amount, const char *currency);
+
+/* Makes the charge of a payment attempt (charge.c): succeeded (captured
+ * or only authorized) when decline_code is NULL, else failed with that
+ * decline. Emits charge.succeeded or charge.failed. */
+int fake__charge_new(struct fake_charge **out, fake_processor *p, fake__ctx *ctx,
+		     const struct fake_payment_intent *pi, const char *payment_method, const char *decline_code,
+		     bool capture);
 
 /* ---- the processor (processor.c) ------------------------------------------ */
 

@@ -20,6 +20,12 @@ static const struct {
 	[FAKE_OBJECT_EVENT] = { "event", "event", "evt_fake_", sizeof(struct fake_event) },
 	[FAKE_OBJECT_PRODUCT] = { "product", "product", "prod_fake_", sizeof(struct fake_product) },
 	[FAKE_OBJECT_PRICE] = { "price", "price", "price_fake_", sizeof(struct fake_price) },
+	[FAKE_OBJECT_PAYMENT_INTENT] = { "payment_intent", "payment_intent", "pi_fake_",
+					 sizeof(struct fake_payment_intent) },
+	[FAKE_OBJECT_CHARGE] = { "charge", "charge", "ch_fake_", sizeof(struct fake_charge) },
+	[FAKE_OBJECT_REFUND] = { "refund", "refund", "re_fake_", sizeof(struct fake_refund) },
+	[FAKE_OBJECT_BALANCE_TRANSACTION] = { "balance_transaction", "balance transaction", "txn_fake_",
+					      sizeof(struct fake_balance_transaction) },
 };
 
 const char *fake__object_noun(fake_object_type type)

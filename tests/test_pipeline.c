@@ -768,6 +768,10 @@ static void test_pipeline_op_names(void **state)
 		"list_payment_methods", "set_default_payment_method", "retrieve_event", "list_events",
 		"create_product", "retrieve_product", "update_product", "list_products",
 		"create_price", "retrieve_price", "update_price", "list_prices",
+		"create_payment_intent", "retrieve_payment_intent", "confirm_payment_intent",
+		"authenticate_payment_intent", "capture_payment_intent", "cancel_payment_intent",
+		"list_payment_intents", "retrieve_charge", "list_charges", "retrieve_balance_transaction",
+		"create_refund", "retrieve_refund", "list_refunds",
 	};
 
 	assert_string_equal(fake_op_name(FAKE_OP_CREATE_CUSTOMER), "create_customer");

@@ -139,6 +139,10 @@ typedef enum fake_object_type {
 	FAKE_OBJECT_EVENT,
 	FAKE_OBJECT_PRODUCT,
 	FAKE_OBJECT_PRICE,
+	FAKE_OBJECT_PAYMENT_INTENT,
+	FAKE_OBJECT_CHARGE,
+	FAKE_OBJECT_REFUND,
+	FAKE_OBJECT_BALANCE_TRANSACTION,
 	FAKE_OBJECT_TYPE_COUNT
 } fake_object_type;
 
@@ -147,7 +151,7 @@ typedef enum fake_object_type {
  * @return the type, or FAKE_OBJECT_TYPE_COUNT for NULL.
  */
 FAKE_EXTERN fake_object_type fake_object_type_of(const void *object);
-/** Stripe's `object` string for any object ("customer", "payment_method", "event", "product", "price"); NULL for NULL. Static. */
+/** Stripe's `object` string for any object ("customer", "payment_intent", "balance_transaction"...); NULL for NULL. Static. */
 FAKE_EXTERN const char *fake_object_name(const void *object);
 /** The id of any object; NULL for NULL. Borrowed. */
 FAKE_EXTERN const char *fake_object_id(const void *object);

@@ -16,6 +16,9 @@
 #include "payment_method.h"
 #include "product.h"
 #include "price.h"
+#include "payment_intent.h"
+#include "charge.h"
+#include "refund.h"
 #include "control.h"
 
 #endif

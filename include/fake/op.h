@@ -37,6 +37,19 @@ typedef enum fake_op {
 	FAKE_OP_RETRIEVE_PRICE,             /**< "retrieve_price" */
 	FAKE_OP_UPDATE_PRICE,               /**< "update_price" */
 	FAKE_OP_LIST_PRICES,                /**< "list_prices" */
+	FAKE_OP_CREATE_PAYMENT_INTENT,      /**< "create_payment_intent" */
+	FAKE_OP_RETRIEVE_PAYMENT_INTENT,    /**< "retrieve_payment_intent" */
+	FAKE_OP_CONFIRM_PAYMENT_INTENT,     /**< "confirm_payment_intent" */
+	FAKE_OP_AUTHENTICATE_PAYMENT_INTENT, /**< "authenticate_payment_intent" (test helper) */
+	FAKE_OP_CAPTURE_PAYMENT_INTENT,     /**< "capture_payment_intent" */
+	FAKE_OP_CANCEL_PAYMENT_INTENT,      /**< "cancel_payment_intent" */
+	FAKE_OP_LIST_PAYMENT_INTENTS,       /**< "list_payment_intents" */
+	FAKE_OP_RETRIEVE_CHARGE,            /**< "retrieve_charge" */
+	FAKE_OP_LIST_CHARGES,               /**< "list_charges" */
+	FAKE_OP_RETRIEVE_BALANCE_TRANSACTION, /**< "retrieve_balance_transaction" */
+	FAKE_OP_CREATE_REFUND,              /**< "create_refund" */
+	FAKE_OP_RETRIEVE_REFUND,            /**< "retrieve_refund" */
+	FAKE_OP_LIST_REFUNDS,               /**< "list_refunds" */
 	FAKE_OP_COUNT
 } fake_op;
 
