@@ -60,14 +60,9 @@ int fake__charge_new(struct fake_charge **out, fake_processor *p, fake__ctx *ctx
 	return 0;
 }
 
-static int retrieve(void *out, fake_processor *p, fake__ctx *ctx)
-{
-	return fake__store_get(out, p, FAKE_OBJECT_CHARGE, ctx->call.id, "id");
-}
-
 int fake_charge_retrieve(const fake_charge **out, fake_processor *p, const char *id, const fake_request *request)
 {
-	return fake__op_run(p, FAKE_OP_RETRIEVE_CHARGE, id, NULL, request, out, retrieve);
+	return fake__op_run(p, FAKE_OP_RETRIEVE_CHARGE, id, NULL, request, out, fake__op_retrieve);
 }
 
 typedef struct list_filter_ctx {
@@ -110,15 +105,10 @@ int fake_charge_list(fake_list *out, fake_processor *p, const fake_charge_list_p
 	return fake__op_run(p, FAKE_OP_LIST_CHARGES, NULL, params, request, out, list);
 }
 
-static int retrieve_txn(void *out, fake_processor *p, fake__ctx *ctx)
-{
-	return fake__store_get(out, p, FAKE_OBJECT_BALANCE_TRANSACTION, ctx->call.id, "id");
-}
-
 int fake_balance_transaction_retrieve(const fake_balance_transaction **out, fake_processor *p, const char *id,
 				      const fake_request *request)
 {
-	return fake__op_run(p, FAKE_OP_RETRIEVE_BALANCE_TRANSACTION, id, NULL, request, out, retrieve_txn);
+	return fake__op_run(p, FAKE_OP_RETRIEVE_BALANCE_TRANSACTION, id, NULL, request, out, fake__op_retrieve);
 }
 
 const char *fake_charge_id(const fake_charge *ch)

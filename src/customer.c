@@ -89,14 +89,9 @@ int fake_customer_create(const fake_customer **out, fake_processor *p, const fak
 	return fake__op_run(p, FAKE_OP_CREATE_CUSTOMER, NULL, params, request, out, create);
 }
 
-static int retrieve(void *out, fake_processor *p, fake__ctx *ctx)
-{
-	return fake__store_get(out, p, FAKE_OBJECT_CUSTOMER, ctx->call.id, "id");
-}
-
 int fake_customer_retrieve(const fake_customer **out, fake_processor *p, const char *id, const fake_request *request)
 {
-	return fake__op_run(p, FAKE_OP_RETRIEVE_CUSTOMER, id, NULL, request, out, retrieve);
+	return fake__op_run(p, FAKE_OP_RETRIEVE_CUSTOMER, id, NULL, request, out, fake__op_retrieve);
 }
 
 /* Applies an update to customer c: builds the new version, emits
@@ -229,8 +224,11 @@ static int delete(void *out, fake_processor *p, fake__ctx *ctx)
 			return p->error.status;
 		detach[n++] = pm;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		detach[i]->customer = NULL;
+		detach[i]->detached = true;
+	}
+	c->default_payment_method = NULL;
 	c->obj.flags |= FAKE__DELETED;
 	*(const fake_customer **)out = c;
 	return 0;

@@ -83,8 +83,14 @@ void fake__error_replace(fake_processor *p, const fake_error *e)
 	char request_id[sizeof(p->error.request_id)];
 	memcpy(request_id, p->error.request_id, sizeof(request_id));
 	if (e) {
-		p->error = *e;
-		fake__error_defaults(&p->error, e->status);
+		/* A record from a caller (a script, a stub) may lack terminators. */
+		fake_error *r = &p->error;
+		*r = *e;
+		r->type[sizeof(r->type) - 1] = r->code[sizeof(r->code) - 1] = '\0';
+		r->decline_code[sizeof(r->decline_code) - 1] = r->param[sizeof(r->param) - 1] = '\0';
+		r->message[sizeof(r->message) - 1] = r->charge[sizeof(r->charge) - 1] = '\0';
+		r->payment_intent[sizeof(r->payment_intent) - 1] = '\0';
+		fake__error_defaults(r, e->status);
 	} else {
 		memset(&p->error, 0, sizeof(p->error));
 	}
@@ -111,10 +117,8 @@ void fake__error_defaults(fake_error *e, int status)
 int fake__error_set(fake_processor *p, int status, const char *code, const char *param, const char *fmt, ...)
 {
 	fake_error *e = &p->error;
+	fake__error_replace(p, NULL);
 	e->status = status;
-	e->http_status = 0;
-	e->retry_after = 0;
-	e->type[0] = e->decline_code[0] = '\0';
 	fake__copy(e->code, sizeof(e->code), code);
 	fake__copy(e->param, sizeof(e->param), param);
 	va_list ap;

@@ -179,14 +179,9 @@ size_t fake_event_count(const fake_processor *p)
 	return p ? p->tables[FAKE_OBJECT_EVENT].len : 0;
 }
 
-static int retrieve(void *out, fake_processor *p, fake__ctx *ctx)
-{
-	return fake__store_get(out, p, FAKE_OBJECT_EVENT, ctx->call.id, "id");
-}
-
 int fake_event_retrieve(const fake_event **out, fake_processor *p, const char *id, const fake_request *request)
 {
-	return fake__op_run(p, FAKE_OP_RETRIEVE_EVENT, id, NULL, request, out, retrieve);
+	return fake__op_run(p, FAKE_OP_RETRIEVE_EVENT, id, NULL, request, out, fake__op_retrieve);
 }
 
 /* "customer.*" matches every type starting with "customer."; anything else

@@ -40,6 +40,8 @@ static int64_t minimum_amount(const char *currency)
  * to the intent's customer. */
 static int check_owner(fake_processor *p, const char *customer, const fake_payment_method *pm)
 {
+	if (fake__payment_method_usable(p, pm, "payment_method"))
+		return p->error.status;
 	if (!pm->customer)
 		return 0;
 	if (!customer)
@@ -222,15 +224,10 @@ int fake_payment_intent_create(const fake_payment_intent **out, fake_processor *
 	return fake__op_run(p, FAKE_OP_CREATE_PAYMENT_INTENT, NULL, params, request, out, create);
 }
 
-static int retrieve(void *out, fake_processor *p, fake__ctx *ctx)
-{
-	return fake__store_get(out, p, FAKE_OBJECT_PAYMENT_INTENT, ctx->call.id, "id");
-}
-
 int fake_payment_intent_retrieve(const fake_payment_intent **out, fake_processor *p, const char *id,
 				 const fake_request *request)
 {
-	return fake__op_run(p, FAKE_OP_RETRIEVE_PAYMENT_INTENT, id, NULL, request, out, retrieve);
+	return fake__op_run(p, FAKE_OP_RETRIEVE_PAYMENT_INTENT, id, NULL, request, out, fake__op_retrieve);
 }
 
 static int get(struct fake_payment_intent **out, fake_processor *p, const char *id)

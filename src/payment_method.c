@@ -50,7 +50,8 @@ static int check_expiry(fake_processor *p, int exp_month, int exp_year)
 	return 0;
 }
 
-/* A new, unattached, live card payment method for a valid number. */
+/* A new, unattached card payment method for a valid number; the caller
+ * finishes it and makes it live with fake__store_add(). */
 static int card_new(fake_payment_method **out, fake_processor *p, const char *number, int exp_month, int exp_year)
 {
 	const fake__card *known = fake__card_by_number(number);
@@ -71,8 +72,6 @@ static int card_new(fake_payment_method **out, fake_processor *p, const char *nu
 	pm->metadata = &fake__metadata_empty;
 	if (!ok || !pm->card.fingerprint)
 		return fake__error_nomem(p);
-	if (fake__store_add(p, pm))
-		return p->error.status;
 	*out = pm;
 	return 0;
 }
@@ -87,7 +86,11 @@ int fake__payment_method_resolve(fake_payment_method **out, fake_processor *p, c
 		if (!card)
 			return fake__error_set(p, FAKE_ENOTFOUND, "resource_missing", param,
 					       "No such PaymentMethod: '%s'", id);
-		return card_new(out, p, card->number, 0, 0);
+		if (card_new(out, p, card->number, 0, 0) || fake__store_add(p, *out)) {
+			*out = NULL;
+			return p->error.status;
+		}
+		return 0;
 	}
 	void *found = NULL;
 	int rc = fake__store_get(&found, p, FAKE_OBJECT_PAYMENT_METHOD, id, param);
@@ -95,9 +98,19 @@ int fake__payment_method_resolve(fake_payment_method **out, fake_processor *p, c
 	return rc;
 }
 
+int fake__payment_method_usable(fake_processor *p, const fake_payment_method *pm, const char *param)
+{
+	if (!pm->detached)
+		return 0;
+	return fake__error_set(p, FAKE_EINVAL, "", param,
+			       "The provided PaymentMethod was previously used with a PaymentIntent without Customer attachment, shared with a connected account without Customer attachment, or was detached from a Customer. It may not be used again.");
+}
+
 int fake__payment_method_attach(fake_processor *p, fake__ctx *ctx, fake_payment_method *pm,
 				const fake_customer *customer)
 {
+	if (fake__payment_method_usable(p, pm, ""))
+		return p->error.status;
 	if (pm->customer) {
 		if (strcmp(pm->customer, customer->obj.id) == 0)
 			return 0;
@@ -172,7 +185,8 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	pm->billing_phone = c->billing_phone && c->billing_phone[0] ? fake__arena_strdup(p, c->billing_phone, &ok) : NULL;
 	if (!ok)
 		return fake__error_nomem(p);
-	if (fake__metadata_merge(&pm->metadata, p, &fake__metadata_empty, c->metadata, c->metadata_count, false))
+	if (fake__metadata_merge(&pm->metadata, p, &fake__metadata_empty, c->metadata, c->metadata_count, false) ||
+	    fake__store_add(p, pm))
 		return p->error.status;
 	*(const fake_payment_method **)out = pm;
 	return 0;
@@ -184,15 +198,10 @@ int fake_payment_method_create(const fake_payment_method **out, fake_processor *
 	return fake__op_run(p, FAKE_OP_CREATE_PAYMENT_METHOD, NULL, params, request, out, create);
 }
 
-static int retrieve(void *out, fake_processor *p, fake__ctx *ctx)
-{
-	return fake__store_get(out, p, FAKE_OBJECT_PAYMENT_METHOD, ctx->call.id, "id");
-}
-
 int fake_payment_method_retrieve(const fake_payment_method **out, fake_processor *p, const char *id,
 				 const fake_request *request)
 {
-	return fake__op_run(p, FAKE_OP_RETRIEVE_PAYMENT_METHOD, id, NULL, request, out, retrieve);
+	return fake__op_run(p, FAKE_OP_RETRIEVE_PAYMENT_METHOD, id, NULL, request, out, fake__op_retrieve);
 }
 
 static const char *billing_field(fake_processor *p, const char *given, const char *old, bool *ok)
@@ -216,6 +225,9 @@ static int update(void *out, fake_processor *p, fake__ctx *ctx)
 	    check_expiry(p, u->exp_month, u->exp_year) || fake__metadata_check(p, u->metadata, u->metadata_count))
 		return p->error.status;
 	fake_payment_method *pm = found;
+	if (!pm->customer)
+		return fake__error_set(p, FAKE_EINVAL, "", "id",
+				       "You must save this PaymentMethod to a customer before you update it.");
 
 	fake_payment_method next = *pm;
 	bool ok = true;
@@ -297,6 +309,7 @@ static int detach(void *out, fake_processor *p, fake__ctx *ctx)
 
 	fake_payment_method next = *pm;
 	next.customer = NULL;
+	next.detached = true;
 	if (fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_METHOD_DETACHED, &next, NULL, NULL, 0))
 		return p->error.status;
 	/* Detaching the default payment method clears the customer's default. */

@@ -71,7 +71,13 @@ int fake_op_from_name(fake_op *out, const char *name)
 			return 0;
 		}
 	}
+	*out = FAKE_OP_COUNT;
 	return FAKE_ENOTFOUND;
+}
+
+int fake__op_retrieve(void *out, fake_processor *p, fake__ctx *ctx)
+{
+	return fake__store_get(out, p, ops[ctx->call.op].type, ctx->call.id, "id");
 }
 
 uint64_t fake_call_count(const fake_processor *p, fake_op op)
@@ -79,24 +85,27 @@ uint64_t fake_call_count(const fake_processor *p, fake_op op)
 	return p && (unsigned int)op < FAKE_OP_COUNT ? p->calls[op] : 0;
 }
 
-/* Moves the request id on by one. The last id is still in the record, so
- * counting up its digits in place is enough, except for the first request
- * and when the digits are all nines. */
+/* Moves the request id on by one and puts it in the error record. The
+ * processor keeps the last id issued (the record may be restored to an
+ * outer call's after nested calls), so counting up its digits in place is
+ * enough, except for the first request and when the digits are all nines. */
 static void next_request_id(fake_processor *p)
 {
 	static const char prefix[] = "req_fake_";
-	char *id = p->error.request_id;
+	char *id = p->request_id;
 	size_t len = strlen(id);
 	if (len > sizeof(prefix) - 1) {
 		for (size_t i = len; i-- > sizeof(prefix) - 1;) {
 			if (id[i] != '9') {
 				id[i]++;
+				memcpy(p->error.request_id, id, len + 1);
 				return;
 			}
 			id[i] = '0';
 		}
 	}
-	fake__id_write(id, sizeof(p->error.request_id), prefix, p->requests, p->options.id_width);
+	fake__id_write(id, sizeof(p->request_id), prefix, p->requests, p->options.id_width);
+	memcpy(p->error.request_id, id, sizeof(p->request_id));
 }
 
 static void result_clear(const fake__op_info *info, void *out)

@@ -13,13 +13,14 @@ static const char *const interval_names[] = {
 	[FAKE_INTERVAL_YEAR] = "year",
 };
 
-/* The most of each interval that still fits in one year, Stripe's maximum. */
+/* The most of each interval that fits in three years, Stripe's maximum
+ * billing interval (3 years, 36 months, 156 weeks, 1,095 days). */
 static const unsigned int interval_max[] = {
 	[FAKE_INTERVAL_NONE] = 0,
-	[FAKE_INTERVAL_DAY] = 365,
-	[FAKE_INTERVAL_WEEK] = 52,
-	[FAKE_INTERVAL_MONTH] = 12,
-	[FAKE_INTERVAL_YEAR] = 1,
+	[FAKE_INTERVAL_DAY] = 1095,
+	[FAKE_INTERVAL_WEEK] = 156,
+	[FAKE_INTERVAL_MONTH] = 36,
+	[FAKE_INTERVAL_YEAR] = 3,
 };
 
 /* The price holding `key`, or NULL. */
@@ -86,7 +87,7 @@ static int check_recurring(fake_processor *p, const fake_price_create_params *c)
 	unsigned int count = c->interval_count ? c->interval_count : 1;
 	if (count > interval_max[c->interval])
 		return fake__error_set(p, FAKE_EINVAL, "parameter_invalid_integer", "recurring[interval_count]",
-				       "Invalid recurring[interval_count]: the longest interval is one year (1 year, 12 months, 52 weeks or 365 days); %u %ss is longer.",
+				       "Invalid recurring[interval_count]: the longest interval is three years (3 years, 36 months, 156 weeks or 1095 days); %u %ss is longer.",
 				       count, interval_names[c->interval]);
 	return 0;
 }
@@ -163,14 +164,9 @@ int fake_price_create(const fake_price **out, fake_processor *p, const fake_pric
 	return fake__op_run(p, FAKE_OP_CREATE_PRICE, NULL, params, request, out, create);
 }
 
-static int retrieve(void *out, fake_processor *p, fake__ctx *ctx)
-{
-	return fake__store_get(out, p, FAKE_OBJECT_PRICE, ctx->call.id, "id");
-}
-
 int fake_price_retrieve(const fake_price **out, fake_processor *p, const char *id, const fake_request *request)
 {
-	return fake__op_run(p, FAKE_OP_RETRIEVE_PRICE, id, NULL, request, out, retrieve);
+	return fake__op_run(p, FAKE_OP_RETRIEVE_PRICE, id, NULL, request, out, fake__op_retrieve);
 }
 
 static int update(void *out, fake_processor *p, fake__ctx *ctx)

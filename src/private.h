@@ -198,6 +198,10 @@ typedef struct fake__ctx {
 
 typedef int (*fake__op_fn)(void *out, fake_processor *p, fake__ctx *ctx);
 
+/* The default behaviour of every retrieve: the object of the operation's
+ * result type with the id the call names (tombstones included). */
+int fake__op_retrieve(void *out, fake_processor *p, fake__ctx *ctx);
+
 /* Runs one call through the pipeline: count, script, stub, default. */
 int fake__op_run(fake_processor *p, fake_op op, const char *id, const void *params, const fake_request *request,
 		 void *out, fake__op_fn fn);
@@ -380,11 +384,15 @@ struct fake_payment_method {
 	const fake_metadata *metadata; /* never NULL */
 	bool authenticated;        /* passed 3D Secure with its customer: off-session
 				      payments no longer need it (card ...3155) */
+	bool detached;             /* detached from a customer: never usable again */
 };
 
 /* Resolves a payment method id or a pm_card_* test token: for a token a new
  * payment method is created (not yet attached). */
 int fake__payment_method_resolve(fake_payment_method **out, fake_processor *p, const char *id, const char *param);
+/* FAKE_EINVAL for a detached payment method, which Stripe never lets be
+ * used again; else 0. */
+int fake__payment_method_usable(fake_processor *p, const fake_payment_method *pm, const char *param);
 /* Attaches pm to customer: card check, event, write. Shared by attach and
  * customer create. */
 int fake__payment_method_attach(fake_processor *p, fake__ctx *ctx, fake_payment_method *pm,
@@ -522,6 +530,7 @@ struct fake_processor {
 	fake__stub stubs[FAKE_OP_COUNT];
 
 	uint64_t requests;            /* request counter, for request ids */
+	char request_id[32];          /* the last request id issued: "req_fake_" + requests */
 	fake_error error;
 	int depth;                    /* nesting of operations and callbacks */
 	uint64_t prng;

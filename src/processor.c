@@ -50,6 +50,7 @@ static void initial_state(fake_processor *p, bool preserve_connect)
 	fake__events_clear(p);
 	fake__scripts_clear(p);
 	p->requests = 0;
+	p->request_id[0] = '\0';
 	p->depth = 0;
 	p->prng = p->options.seed;
 	memset(&p->error, 0, sizeof(p->error));

@@ -58,14 +58,9 @@ int fake_product_create(const fake_product **out, fake_processor *p, const fake_
 	return fake__op_run(p, FAKE_OP_CREATE_PRODUCT, NULL, params, request, out, create);
 }
 
-static int retrieve(void *out, fake_processor *p, fake__ctx *ctx)
-{
-	return fake__store_get(out, p, FAKE_OBJECT_PRODUCT, ctx->call.id, "id");
-}
-
 int fake_product_retrieve(const fake_product **out, fake_processor *p, const char *id, const fake_request *request)
 {
-	return fake__op_run(p, FAKE_OP_RETRIEVE_PRODUCT, id, NULL, request, out, retrieve);
+	return fake__op_run(p, FAKE_OP_RETRIEVE_PRODUCT, id, NULL, request, out, fake__op_retrieve);
 }
 
 int fake__check_active_change(fake_processor *p, fake_active_change active)

@@ -82,14 +82,9 @@ int fake_refund_create(const fake_refund **out, fake_processor *p, const fake_re
 	return fake__op_run(p, FAKE_OP_CREATE_REFUND, NULL, params, request, out, create);
 }
 
-static int retrieve(void *out, fake_processor *p, fake__ctx *ctx)
-{
-	return fake__store_get(out, p, FAKE_OBJECT_REFUND, ctx->call.id, "id");
-}
-
 int fake_refund_retrieve(const fake_refund **out, fake_processor *p, const char *id, const fake_request *request)
 {
-	return fake__op_run(p, FAKE_OP_RETRIEVE_REFUND, id, NULL, request, out, retrieve);
+	return fake__op_run(p, FAKE_OP_RETRIEVE_REFUND, id, NULL, request, out, fake__op_retrieve);
 }
 
 static bool list_filter(const fake__object *o, const void *ctx)

@@ -104,6 +104,8 @@ int fake_script_push(fake_processor *p, fake_op op, const fake_script *script, u
 	if (fake__grow(p, (void **)&q->items, &q->cap, q->len + 1, sizeof(*q->items)))
 		return FAKE_ENOMEM;
 	q->items[q->len].script = *script;
+	fake_error *e = &q->items[q->len].script.error;
+	e->decline_code[sizeof(e->decline_code) - 1] = '\0';
 	q->items[q->len].times = times;
 	q->len++;
 	fake__error_clear(p);

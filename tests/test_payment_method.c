@@ -279,8 +279,18 @@ static void test_payment_method_update(void **state)
 	fake_payment_method_update_params up = FAKE_PAYMENT_METHOD_UPDATE_PARAMS_INIT;
 	const fake_payment_method *pm = pm_new(p, "4242424242424242");
 	const fake_payment_method *u = NULL;
+	fake_payment_method_attach_params ap = FAKE_PAYMENT_METHOD_ATTACH_PARAMS_INIT;
 
+	/* Stripe updates only payment methods saved to a customer */
 	up.billing_name = "New Name";
+	check_fails(p, fake_payment_method_update(&u, p, "pm_fake_00001", &up, NULL), FAKE_EINVAL, "", "id");
+	assert_null(u);
+	assert_null(fake_payment_method_billing_name(pm));
+	cust_new(p);
+	ap.customer = "cus_fake_00001";
+	check_ok(p, fake_payment_method_attach(&u, p, "pm_fake_00001", &ap, NULL));
+	size_t before = fake_event_count(p);
+
 	up.exp_month = 3;
 	up.exp_year = 2031;
 	up.metadata = md;
@@ -293,8 +303,8 @@ static void test_payment_method_update(void **state)
 	assert_string_equal(fake_metadata_get(fake_payment_method_metadata(u), "nickname"), "work card");
 	assert_string_equal(fake_payment_method_card_last4(u), "4242");
 
-	assert_int_equal(fake_event_count(p), 1);
-	const fake_event *e = event_nth(p, 1);
+	assert_int_equal(fake_event_count(p), before + 1);
+	const fake_event *e = event_nth(p, before + 1);
 	assert_string_equal(fake_event_type(e), "payment_method.updated");
 	assert_true(fake_event_previous_attribute_count(e) > 0);
 	assert_int_equal(fake_payment_method_card_exp_month(fake_event_previous(e)), 12);

@@ -248,8 +248,9 @@ static void test_price_create_recurring_limits_accepted(void **state)
 		unsigned int count;
 		const char *name;
 	} ok[] = {
-		{ FAKE_INTERVAL_MONTH, 12, "month" }, { FAKE_INTERVAL_WEEK, 52, "week" },
-		{ FAKE_INTERVAL_DAY, 365, "day" },    { FAKE_INTERVAL_YEAR, 1, "year" },
+		{ FAKE_INTERVAL_MONTH, 36, "month" }, { FAKE_INTERVAL_WEEK, 156, "week" },
+		{ FAKE_INTERVAL_DAY, 1095, "day" },   { FAKE_INTERVAL_YEAR, 3, "year" },
+		{ FAKE_INTERVAL_MONTH, 12, "month" }, { FAKE_INTERVAL_YEAR, 1, "year" },
 		{ FAKE_INTERVAL_DAY, 1, "day" },      { FAKE_INTERVAL_WEEK, 2, "week" },
 		{ FAKE_INTERVAL_MONTH, 3, "month" },
 	};
@@ -287,10 +288,10 @@ static void test_price_create_recurring_limits_rejected(void **state)
 		fake_interval interval;
 		unsigned int count;
 	} over[] = {
-		{ FAKE_INTERVAL_MONTH, 13 },
-		{ FAKE_INTERVAL_WEEK, 53 },
-		{ FAKE_INTERVAL_DAY, 366 },
-		{ FAKE_INTERVAL_YEAR, 2 },
+		{ FAKE_INTERVAL_MONTH, 37 },
+		{ FAKE_INTERVAL_WEEK, 157 },
+		{ FAKE_INTERVAL_DAY, 1096 },
+		{ FAKE_INTERVAL_YEAR, 4 },
 	};
 
 	prod_new(p, "Basic");
@@ -1411,34 +1412,34 @@ static int bad_create_product_name_too_long(fake_processor *p, bool *cleared)
 	return create_with(p, &cp, cleared);
 }
 
-static int bad_create_13_months(fake_processor *p, bool *cleared)
+static int bad_create_37_months(fake_processor *p, bool *cleared)
 {
 	fake_price_create_params cp = good();
-	cp.interval_count = 13;
+	cp.interval_count = 37;
 	return create_with(p, &cp, cleared);
 }
 
-static int bad_create_53_weeks(fake_processor *p, bool *cleared)
+static int bad_create_157_weeks(fake_processor *p, bool *cleared)
 {
 	fake_price_create_params cp = good();
 	cp.interval = FAKE_INTERVAL_WEEK;
-	cp.interval_count = 53;
+	cp.interval_count = 157;
 	return create_with(p, &cp, cleared);
 }
 
-static int bad_create_366_days(fake_processor *p, bool *cleared)
+static int bad_create_1096_days(fake_processor *p, bool *cleared)
 {
 	fake_price_create_params cp = good();
 	cp.interval = FAKE_INTERVAL_DAY;
-	cp.interval_count = 366;
+	cp.interval_count = 1096;
 	return create_with(p, &cp, cleared);
 }
 
-static int bad_create_2_years(fake_processor *p, bool *cleared)
+static int bad_create_4_years(fake_processor *p, bool *cleared)
 {
 	fake_price_create_params cp = good();
 	cp.interval = FAKE_INTERVAL_YEAR;
-	cp.interval_count = 2;
+	cp.interval_count = 4;
 	return create_with(p, &cp, cleared);
 }
 
@@ -1684,10 +1685,10 @@ static bad_case bad_cases[] = {
 	BAD(bad_create_product_name_empty, FAKE_EINVAL, "parameter_invalid_empty", "product_data[name]", NULL),
 	BAD(bad_create_product_name_too_long, FAKE_EINVAL, "parameter_invalid_string_too_long", "product_data[name]",
 	    NULL),
-	BAD(bad_create_13_months, FAKE_EINVAL, "parameter_invalid_integer", "recurring[interval_count]", NULL),
-	BAD(bad_create_53_weeks, FAKE_EINVAL, "parameter_invalid_integer", "recurring[interval_count]", NULL),
-	BAD(bad_create_366_days, FAKE_EINVAL, "parameter_invalid_integer", "recurring[interval_count]", NULL),
-	BAD(bad_create_2_years, FAKE_EINVAL, "parameter_invalid_integer", "recurring[interval_count]", NULL),
+	BAD(bad_create_37_months, FAKE_EINVAL, "parameter_invalid_integer", "recurring[interval_count]", NULL),
+	BAD(bad_create_157_weeks, FAKE_EINVAL, "parameter_invalid_integer", "recurring[interval_count]", NULL),
+	BAD(bad_create_1096_days, FAKE_EINVAL, "parameter_invalid_integer", "recurring[interval_count]", NULL),
+	BAD(bad_create_4_years, FAKE_EINVAL, "parameter_invalid_integer", "recurring[interval_count]", NULL),
 	BAD(bad_create_interval_count_one_time, FAKE_EINVAL, "", "recurring[interval_count]", NULL),
 	BAD(bad_create_metered_one_time, FAKE_EINVAL, "", "recurring[usage_type]", NULL),
 	BAD(bad_create_interval_value, FAKE_EINVAL, "", "recurring[interval]", NULL),
@@ -1812,7 +1813,7 @@ int main(void)
 	for (size_t i = 0; i < N_UNIT; i++)
 		tests[i] = unit_tests[i];
 	for (size_t i = 0; i < N_BAD; i++) {
-		/* "bad_create_2_years" becomes "test_price_rejects_create_2_years" */
+		/* "bad_create_4_years" becomes "test_price_rejects_create_2_years" */
 		snprintf(names[i], sizeof names[i], "test_price_rejects_%s", bad_cases[i].name + 4);
 		tests[N_UNIT + i].name = names[i];
 		tests[N_UNIT + i].test_func = run_bad_case;

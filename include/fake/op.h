@@ -61,7 +61,7 @@ FAKE_EXTERN const char *fake_op_name(fake_op op);
 
 /**
  * Looks an operation up by its name.
- * @param out receives the operation id.
+ * @param out receives the operation id; FAKE_OP_COUNT when it is not found.
  * @return 0, or FAKE_EINVAL when @p out or @p name is NULL, or
  *         FAKE_ENOTFOUND when no operation has that name.
  */

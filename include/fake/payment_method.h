@@ -89,9 +89,13 @@ typedef struct fake_payment_method_update_params {
 	{ FAKE_PAYMENT_METHOD_UPDATE_PARAMS_VERSION, 0, 0, NULL, NULL, NULL, NULL, 0, false }
 
 /**
- * Updates a payment method (operation "update_payment_method"). Emits
- * payment_method.updated with previous_attributes when anything changed.
- * @return 0; FAKE_EINVAL (bad expiry, metadata, version); FAKE_ENOTFOUND.
+ * Updates a payment method (operation "update_payment_method"). As in
+ * Stripe, it must be attached to a customer. Month and year are checked
+ * together with the stored half. Emits payment_method.updated with
+ * previous_attributes when anything changed.
+ * @return 0; FAKE_EINVAL (not attached: "You must save this PaymentMethod
+ *         to a customer before you update it."; bad expiry, metadata,
+ *         version); FAKE_ENOTFOUND; FAKE_ENOMEM.
  */
 FAKE_EXTERN int fake_payment_method_update(const fake_payment_method **out, fake_processor *p, const char *id,
 					   const fake_payment_method_update_params *params,

@@ -43,12 +43,12 @@ typedef enum fake_usage_type {
 /** Params of fake_price_create(). */
 typedef struct fake_price_create_params {
 	unsigned int version;      /**< FAKE_PRICE_CREATE_PARAMS_VERSION */
-	const char *currency;      /**< required: three lowercase letters, e.g. "usd" */
+	const char *currency;      /**< required: three letters, any case, stored lowercase, e.g. "usd" */
 	int64_t unit_amount;       /**< required, 0 .. FAKE_PRICE_UNIT_AMOUNT_MAX; -1 means "not given" */
 	const char *product;       /**< a product id; or give product_name instead */
 	const char *product_name;  /**< product_data[name]: creates the product too */
 	fake_interval interval;    /**< recurring[interval]; FAKE_INTERVAL_NONE for one-time */
-	unsigned int interval_count; /**< recurring[interval_count]; 0 means 1; at most one year in all */
+	unsigned int interval_count; /**< recurring[interval_count]; 0 means 1; at most three years in all */
 	fake_usage_type usage_type; /**< recurring[usage_type] */
 	const char *lookup_key;
 	bool transfer_lookup_key;  /**< take the lookup_key from the price that has it */
@@ -68,7 +68,7 @@ typedef struct fake_price_create_params {
  * when product_name is given, then price.created.
  * @return 0; FAKE_EINVAL (missing or malformed currency, missing or
  *         negative unit_amount, neither or both of product and
- *         product_name, a recurring interval over one year, metered usage
+ *         product_name, a recurring interval over three years, metered usage
  *         on a one-time price, a lookup_key already in use without
  *         transfer_lookup_key, bad metadata, bad version); FAKE_ENOTFOUND
  *         (unknown product); FAKE_ENOMEM.
