@@ -10,8 +10,13 @@
  *  4. schedules a callback on the virtual clock, as the code under test
  *     would schedule a nightly job, and advances the clock two and a half
  *     days: the job runs at its due times, in virtual time;
- *  5. lists the customers two per page with cursor pagination;
- *  6. prints the event log, oldest first: id, time, type, object id.
+ *  5. sells: a product with a monthly price, then payments: a card that
+ *     succeeds (with Stripe's fee), one that declines (the decline is
+ *     recorded; a retry with another card succeeds), one that needs 3D
+ *     Secure (completed with the test helper), and an authorization
+ *     captured in part and then partly refunded;
+ *  6. lists the customers two per page with cursor pagination;
+ *  7. prints the event log, oldest first: id, time, type, object id.
  *
  * The output is the same, byte for byte, on every run: ids, timestamps and
  * order all come from the processor, never from the real clock.
@@ -124,6 +129,53 @@ static void nightly_job(fake_processor *p, int64_t at, void *user_data)
 	must(p, fake_clock_schedule(p, at + DAY, nightly_job, job), "schedule next night");
 }
 
+/* Pays `amount` cents for `customer` with `card`; prints the outcome. */
+static const fake_payment_intent *pay(fake_processor *p, const char *customer, const char *card, int64_t amount,
+				      fake_capture_method capture)
+{
+	fake_payment_intent_create_params pp = FAKE_PAYMENT_INTENT_CREATE_PARAMS_INIT;
+	pp.amount = amount;
+	pp.currency = "usd";
+	pp.customer = customer;
+	pp.payment_method = card;
+	pp.confirm = true;
+	pp.capture_method = capture;
+	const fake_payment_intent *pi = NULL;
+	printf("  %s pays %lld.%02lld usd with %s%s\n", customer, (long long)(amount / 100), (long long)(amount % 100),
+	       card, capture == FAKE_CAPTURE_MANUAL ? " (authorize now, capture later)" : "");
+	int rc = fake_payment_intent_create(&pi, p, &pp, NULL);
+	if (rc == FAKE_ECARD) {
+		print_error(p, rc);
+		printf("       error.payment_intent %s, error.charge %s\n", fake_error_last(p)->payment_intent,
+		       fake_error_last(p)->charge);
+		must(p, fake_payment_intent_retrieve(&pi, p, fake_error_last(p)->payment_intent, NULL), "retrieve pi");
+	} else {
+		must(p, rc, "create payment intent");
+	}
+	printf("    %s  %s", fake_payment_intent_id(pi), fake_payment_intent_status_name(pi));
+	if (fake_payment_intent_next_action(pi))
+		printf(", next_action %s", fake_payment_intent_next_action(pi));
+	if (fake_payment_intent_last_error_code(pi))
+		printf(", last_payment_error %s", fake_payment_intent_last_error_code(pi));
+	printf("\n");
+	return pi;
+}
+
+static void print_charge(fake_processor *p, const char *charge_id)
+{
+	const fake_charge *ch = NULL;
+	const fake_balance_transaction *txn = NULL;
+	must(p, fake_charge_retrieve(&ch, p, charge_id, NULL), "retrieve charge");
+	printf("    %s  %s, captured %lld, refunded %lld", fake_charge_id(ch), fake_charge_status(ch),
+	       (long long)fake_charge_amount_captured(ch), (long long)fake_charge_amount_refunded(ch));
+	if (fake_charge_balance_transaction(ch)) {
+		must(p, fake_balance_transaction_retrieve(&txn, p, fake_charge_balance_transaction(ch), NULL), "txn");
+		printf("; %s: fee %lld, net %lld", fake_balance_transaction_id(txn),
+		       (long long)fake_balance_transaction_fee(txn), (long long)fake_balance_transaction_net(txn));
+	}
+	printf("\n");
+}
+
 int main(void)
 {
 	char when[32];
@@ -151,6 +203,7 @@ int main(void)
 		{ "Barbara Liskov", "barbara@example.com" },
 		{ "Ken Thompson", "ken@example.com" },
 	};
+	const fake_customer *more_ids[3] = { NULL, NULL, NULL };
 	for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++) {
 		fake_customer_create_params mp = FAKE_CUSTOMER_CREATE_PARAMS_INIT;
 		mp.name = more[i][0];
@@ -159,6 +212,7 @@ int main(void)
 		printf("  create customer %s <%s>, no card\n", mp.name, mp.email);
 		must(p, fake_customer_create(&c, p, &mp, NULL), "create customer");
 		print_customer(p, c);
+		more_ids[i] = c;
 	}
 
 	const fake_customer *grace = NULL;
@@ -213,7 +267,53 @@ int main(void)
 	printf("  clock now %s; the job ran %d times; %zu piece(s) of work still pending\n",
 	       iso(fake_clock_now(p), when), job.runs, fake_clock_pending(p));
 
-	printf("\n5. Customers, two per page, newest first\n");
+	printf("\n5. Payments\n");
+	const fake_product *product = NULL;
+	const fake_price *price = NULL;
+	fake_price_create_params prp = FAKE_PRICE_CREATE_PARAMS_INIT;
+	prp.currency = "usd";
+	prp.unit_amount = 2000;
+	prp.product_name = "Pro plan";
+	prp.interval = FAKE_INTERVAL_MONTH;
+	prp.lookup_key = "pro_monthly";
+	must(p, fake_price_create(&price, p, &prp, NULL), "create price");
+	must(p, fake_product_retrieve(&product, p, fake_price_product(price), NULL), "retrieve product");
+	printf("  %s \"%s\", %s: %lld usd cents every %u %s (lookup key %s)\n", fake_product_id(product),
+	       fake_product_name(product), fake_price_id(price), (long long)fake_price_unit_amount(price),
+	       fake_price_interval_count(price), fake_price_interval_name(price), fake_price_lookup_key(price));
+
+	const fake_payment_intent *pi = pay(p, fake_customer_id(ada), fake_customer_default_payment_method(ada), 2000,
+					    FAKE_CAPTURE_AUTOMATIC);
+	print_charge(p, fake_payment_intent_latest_charge(pi));
+
+	const char *edsger = fake_customer_id(more_ids[0]);
+	pi = pay(p, edsger, "pm_card_chargeDeclinedInsufficientFunds", 2000, FAKE_CAPTURE_AUTOMATIC);
+	print_charge(p, fake_payment_intent_latest_charge(pi));
+	fake_payment_intent_confirm_params cf = FAKE_PAYMENT_INTENT_CONFIRM_PARAMS_INIT;
+	cf.payment_method = "pm_card_visa";
+	must(p, fake_payment_intent_confirm(&pi, p, fake_payment_intent_id(pi), &cf, NULL), "retry");
+	printf("  retried %s with pm_card_visa: %s\n", fake_payment_intent_id(pi), fake_payment_intent_status_name(pi));
+
+	pi = pay(p, fake_customer_id(more_ids[1]), "pm_card_authenticationRequired", 2000, FAKE_CAPTURE_AUTOMATIC);
+	must(p, fake_payment_intent_authenticate(&pi, p, fake_payment_intent_id(pi), true, NULL), "authenticate");
+	printf("  the customer completes 3D Secure: %s\n", fake_payment_intent_status_name(pi));
+
+	pi = pay(p, fake_customer_id(more_ids[2]), "pm_card_visa", 5000, FAKE_CAPTURE_MANUAL);
+	fake_payment_intent_capture_params capture = FAKE_PAYMENT_INTENT_CAPTURE_PARAMS_INIT;
+	capture.amount_to_capture = 4000;
+	must(p, fake_payment_intent_capture(&pi, p, fake_payment_intent_id(pi), &capture, NULL), "capture");
+	printf("  captured 40.00 of 50.00: %s\n", fake_payment_intent_status_name(pi));
+	const fake_refund *refund = NULL;
+	fake_refund_create_params rp = FAKE_REFUND_CREATE_PARAMS_INIT;
+	rp.payment_intent = fake_payment_intent_id(pi);
+	rp.amount = 1000;
+	rp.reason = "requested_by_customer";
+	must(p, fake_refund_create(&refund, p, &rp, NULL), "refund");
+	printf("  refunded 10.00 (%s, %s); amount_refunded also counts the 10.00 released at capture\n",
+	       fake_refund_id(refund), fake_refund_reason(refund));
+	print_charge(p, fake_payment_intent_latest_charge(pi));
+
+	printf("\n6. Customers, two per page, newest first\n");
 	fake_customer_list_params lp = FAKE_CUSTOMER_LIST_PARAMS_INIT;
 	lp.page.limit = 2;
 	fake_list page;
@@ -227,7 +327,7 @@ int main(void)
 		lp.page.starting_after = fake_customer_id(page.data[page.count - 1]);
 	}
 
-	printf("\n6. Event log, oldest first (%zu events)\n", fake_event_count(p));
+	printf("\n7. Event log, oldest first (%zu events)\n", fake_event_count(p));
 	size_t total = fake_event_count(p), n = 0;
 	const fake_event **events = calloc(total ? total : 1, sizeof(*events));
 	if (!events) {

@@ -16,9 +16,12 @@
  * between fake__txn_begin() and either success or fake__txn_rollback().
  * Rollback undoes appends: objects created (their ids, their places in the
  * tables and the index), block allocations and timeline jobs. Transactions
- * never nest: stubs, subscribers and clock callbacks run outside them. It cannot undo writes into existing objects, so every
- * operation does all fallible work first (build new values, append events)
- * and only then writes into live objects, which cannot fail.
+ * never nest: stubs, subscribers and clock callbacks run outside them.
+ * Rollback cannot undo writes into existing objects, so every operation
+ * does all fallible work first (build new versions, append events) and
+ * only then writes into live objects, which cannot fail. A declined
+ * payment is the one failure that is kept (fake__ctx.keep): the attempt is
+ * recorded as Stripe records it and the call still reports the decline.
  */
 #ifndef FAKE_PRIVATE_H
 #define FAKE_PRIVATE_H

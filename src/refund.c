@@ -45,7 +45,10 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 		return fake__error_set(p, FAKE_ESTATE, "charge_not_refundable", "charge",
 				       "Charge %s cannot be refunded: it %s.", ch->obj.id,
 				       ch->paid ? "has not been captured (cancel its payment intent instead)" : "failed");
-	int64_t left = ch->amount_captured - ch->amount_refunded;
+	/* After a partial capture the released rest already shows in
+	 * amount_refunded (as Stripe shows it), so what is left to refund is
+	 * the amount less everything refunded or released. */
+	int64_t left = ch->amount - ch->amount_refunded;
 	if (left <= 0 || ch->refunded)
 		return fake__error_set(p, FAKE_ESTATE, "charge_already_refunded", "charge",
 				       "Charge %s has already been refunded.", ch->obj.id);
@@ -65,7 +68,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	re->reason = reason;
 	struct fake_charge next = *ch;
 	next.amount_refunded += amount;
-	next.refunded = next.amount_refunded == next.amount_captured;
+	next.refunded = next.amount_refunded == next.amount;
 	if (fake__metadata_merge(&re->metadata, p, &fake__metadata_empty, c->metadata, c->metadata_count, false) ||
 	    fake__balance_transaction_new(&re->balance_transaction, p, "refund", re->obj.id, -amount, re->currency) ||
 	    fake__store_add(p, re) || fake__event_emit(p, ctx, FAKE__EVT_REFUND_CREATED, re, NULL, NULL, 0) ||

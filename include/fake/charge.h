@@ -22,7 +22,11 @@ typedef struct fake_charge fake_charge;
 /** A balance transaction. Opaque. */
 typedef struct fake_balance_transaction fake_balance_transaction;
 
-/** Retrieves a charge (operation "retrieve_charge"). @return 0; FAKE_EINVAL; FAKE_ENOTFOUND ("No such charge: 'ch_x'"). */
+/**
+ * Retrieves a charge (operation "retrieve_charge").
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
+ * @return 0; FAKE_EINVAL; FAKE_ENOTFOUND ("No such charge: 'ch_x'").
+ */
 FAKE_EXTERN int fake_charge_retrieve(const fake_charge **out, fake_processor *p, const char *id,
 				     const fake_request *request);
 
@@ -45,7 +49,12 @@ typedef struct fake_charge_list_params {
 FAKE_EXTERN int fake_charge_list(fake_list *out, fake_processor *p, const fake_charge_list_params *params,
 				 const fake_request *request);
 
-/* Charge accessors. Each returns NULL / 0 / false for NULL; strings are borrowed. */
+/**
+ * @name Charge accessors
+ * Each returns NULL / 0 / false for NULL. Strings are borrowed: valid until the processor is reset
+ * or freed, showing the object's current state.
+ * @{
+ */
 FAKE_EXTERN const char *fake_charge_id(const fake_charge *ch);
 FAKE_EXTERN int64_t fake_charge_created(const fake_charge *ch);
 FAKE_EXTERN int64_t fake_charge_amount(const fake_charge *ch);
@@ -71,15 +80,22 @@ FAKE_EXTERN const char *fake_charge_outcome_type(const fake_charge *ch);
 FAKE_EXTERN const char *fake_charge_outcome_reason(const fake_charge *ch);
 /** The balance transaction of the captured amount, or NULL (failed or not captured). */
 FAKE_EXTERN const char *fake_charge_balance_transaction(const fake_charge *ch);
+/** @} */
 
 /**
  * Retrieves a balance transaction (operation "retrieve_balance_transaction").
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL; FAKE_ENOTFOUND ("No such balance transaction: 'txn_x'").
  */
 FAKE_EXTERN int fake_balance_transaction_retrieve(const fake_balance_transaction **out, fake_processor *p,
 						  const char *id, const fake_request *request);
 
-/* Balance transaction accessors. Each returns NULL / 0 for NULL. */
+/**
+ * @name Balance transaction accessors
+ * Each returns NULL / 0 for NULL. Strings are borrowed: valid until the processor is reset
+ * or freed, showing the object's current state.
+ * @{
+ */
 FAKE_EXTERN const char *fake_balance_transaction_id(const fake_balance_transaction *txn);
 FAKE_EXTERN int64_t fake_balance_transaction_created(const fake_balance_transaction *txn);
 /** Positive for a charge, negative for a refund. */
@@ -92,6 +108,8 @@ FAKE_EXTERN const char *fake_balance_transaction_currency(const fake_balance_tra
 FAKE_EXTERN const char *fake_balance_transaction_type(const fake_balance_transaction *txn);
 /** The charge or refund it records. */
 FAKE_EXTERN const char *fake_balance_transaction_source(const fake_balance_transaction *txn);
+
+/** @} */
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,12 @@
  * keeps a tombstone, and so do we). Strings returned by accessors follow the
  * same rule. Nothing returned by libfake is ever freed by the caller unless
  * its function says so.
+ *
+ * Every operation (every function that takes a `const fake_request *`) can
+ * also return whatever status a script or stub for it gives
+ * (fake/control.h), and FAKE_ENOMEM when an allocation fails; either way
+ * the processor is unchanged, except for a declined payment, which is
+ * recorded as Stripe records it (fake/payment_intent.h).
  */
 #ifndef FAKE_COMMON_H
 #define FAKE_COMMON_H

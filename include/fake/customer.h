@@ -63,6 +63,7 @@ FAKE_EXTERN int fake_customer_create(const fake_customer **out, fake_processor *
 /**
  * Retrieves a customer (operation "retrieve_customer"). A deleted customer
  * is returned too, with fake_customer_deleted() true, as Stripe does.
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL (NULL or over-long id); FAKE_ENOTFOUND
  *         ("No such customer: 'cus_x'", param "id").
  */
@@ -90,6 +91,7 @@ typedef struct fake_customer_update_params {
  * Updates a customer (operation "update_customer"): only given fields change.
  * Emits customer.updated with previous_attributes when anything changed, and
  * nothing when nothing did.
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL; FAKE_ENOTFOUND (unknown or deleted customer,
  *         unknown payment method); FAKE_ENOMEM.
  */
@@ -103,6 +105,7 @@ FAKE_EXTERN int fake_customer_update(const fake_customer **out, fake_processor *
  * and is left out of lists. Its payment methods are detached. Emits
  * customer.deleted, whose object is the customer as it was just before,
  * then payment_method.detached for each attached method.
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL; FAKE_ENOTFOUND (unknown or already deleted); FAKE_ENOMEM.
  */
 FAKE_EXTERN int fake_customer_delete(const fake_customer **out, fake_processor *p, const char *id,
@@ -134,6 +137,7 @@ FAKE_EXTERN int fake_customer_list(fake_list *out, fake_processor *p, const fake
  * "set_default_payment_method"). The payment method must be attached to the
  * customer; a test token (pm_card_visa) is not accepted here, as in Stripe.
  * Emits customer.updated when the default changes.
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL (NULL, or the payment method is not attached to
  *         this customer); FAKE_ENOTFOUND (unknown customer or payment method).
  */
@@ -141,7 +145,12 @@ FAKE_EXTERN int fake_customer_set_default_payment_method(const fake_customer **o
 							 const char *customer_id, const char *payment_method_id,
 							 const fake_request *request);
 
-/* Accessors. Each returns NULL / 0 / false for NULL; strings are borrowed. */
+/**
+ * @name Accessors
+ * Each returns NULL / 0 / false for NULL. Strings are borrowed: valid until the processor is reset
+ * or freed, showing the object's current state.
+ * @{
+ */
 FAKE_EXTERN const char *fake_customer_id(const fake_customer *c);
 FAKE_EXTERN int64_t fake_customer_created(const fake_customer *c);
 /** NULL when not set. */
@@ -157,6 +166,8 @@ FAKE_EXTERN const char *fake_customer_test_clock(const fake_customer *c);
 FAKE_EXTERN bool fake_customer_deleted(const fake_customer *c);
 /** Customer balance in the smallest currency unit (always 0 for now). */
 FAKE_EXTERN int64_t fake_customer_balance(const fake_customer *c);
+
+/** @} */
 
 #ifdef __cplusplus
 }

@@ -67,6 +67,7 @@ typedef struct fake_payment_intent_create_params {
  * requires_confirmation, or the result of confirming.
  * Accepts outcome scripts when it confirms (FAKE_OUTCOME_SUCCEED,
  * _DECLINE, _REQUIRES_ACTION).
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL (amount missing, out of range or under the
  *         currency's minimum; bad currency; the payment method belongs to
  *         another customer; off_session without confirm; bad metadata or
@@ -78,7 +79,11 @@ FAKE_EXTERN int fake_payment_intent_create(const fake_payment_intent **out, fake
 					   const fake_payment_intent_create_params *params,
 					   const fake_request *request);
 
-/** Retrieves a payment intent (operation "retrieve_payment_intent"). @return 0; FAKE_EINVAL; FAKE_ENOTFOUND. */
+/**
+ * Retrieves a payment intent (operation "retrieve_payment_intent").
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
+ * @return 0; FAKE_EINVAL; FAKE_ENOTFOUND.
+ */
 FAKE_EXTERN int fake_payment_intent_retrieve(const fake_payment_intent **out, fake_processor *p, const char *id,
 					     const fake_request *request);
 
@@ -106,6 +111,7 @@ typedef struct fake_payment_intent_confirm_params {
  *    Off session, a card that always needs 3DS declines with
  *    authentication_required instead.
  * Accepts outcome scripts (FAKE_OUTCOME_SUCCEED, _DECLINE, _REQUIRES_ACTION).
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL (no payment method); FAKE_ESTATE (not in
  *         requires_payment_method or requires_confirmation); FAKE_ENOTFOUND;
  *         FAKE_ECARD (declined, recorded); FAKE_ENOMEM.
@@ -121,6 +127,7 @@ FAKE_EXTERN int fake_payment_intent_confirm(const fake_payment_intent **out, fak
  * failing returns the intent to requires_payment_method with
  * last_payment_error code payment_intent_authentication_failure and emits
  * payment_intent.payment_failed (the call itself succeeds).
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_ESTATE (not in requires_action); FAKE_ENOTFOUND; FAKE_ENOMEM.
  */
 FAKE_EXTERN int fake_payment_intent_authenticate(const fake_payment_intent **out, fake_processor *p, const char *id,
@@ -139,6 +146,7 @@ typedef struct fake_payment_intent_capture_params {
  * Captures an authorized intent (operation "capture_payment_intent"):
  * status succeeded; the charge is captured (amount_captured; an uncaptured
  * remainder shows as refunded). Emits charge.captured, payment_intent.succeeded.
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL (amount out of range); FAKE_ESTATE (not in
  *         requires_capture); FAKE_ENOTFOUND; FAKE_ENOMEM.
  */
@@ -151,6 +159,7 @@ FAKE_EXTERN int fake_payment_intent_capture(const fake_payment_intent **out, fak
  * succeeded or canceled; an authorization is released. @p reason is NULL or
  * one of duplicate, fraudulent, requested_by_customer, abandoned.
  * Emits payment_intent.canceled.
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL (unknown reason); FAKE_ESTATE ("You cannot cancel
  *         this PaymentIntent because it has a status of succeeded.");
  *         FAKE_ENOTFOUND; FAKE_ENOMEM.
@@ -176,7 +185,12 @@ typedef struct fake_payment_intent_list_params {
 FAKE_EXTERN int fake_payment_intent_list(fake_list *out, fake_processor *p,
 					 const fake_payment_intent_list_params *params, const fake_request *request);
 
-/* Accessors. Each returns NULL / 0 for NULL; strings are borrowed. */
+/**
+ * @name Accessors
+ * Each returns NULL / 0 for NULL. Strings are borrowed: valid until the processor is reset
+ * or freed, showing the object's current state.
+ * @{
+ */
 FAKE_EXTERN const char *fake_payment_intent_id(const fake_payment_intent *pi);
 FAKE_EXTERN int64_t fake_payment_intent_created(const fake_payment_intent *pi);
 FAKE_EXTERN int64_t fake_payment_intent_amount(const fake_payment_intent *pi);
@@ -207,6 +221,8 @@ FAKE_EXTERN const char *fake_payment_intent_cancellation_reason(const fake_payme
 FAKE_EXTERN int64_t fake_payment_intent_canceled_at(const fake_payment_intent *pi);
 FAKE_EXTERN const char *fake_payment_intent_description(const fake_payment_intent *pi);
 FAKE_EXTERN const fake_metadata *fake_payment_intent_metadata(const fake_payment_intent *pi);
+
+/** @} */
 
 #ifdef __cplusplus
 }

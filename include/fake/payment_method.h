@@ -56,6 +56,7 @@ typedef struct fake_payment_method_create_params {
  * Creates an unattached payment method (operation "create_payment_method").
  * Brand, last4, funding and fingerprint come from the number, the same every
  * time. Emits no event (Stripe sends none for an unattached method).
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL (missing card, both number and token, malformed
  *         number "card[number]", unknown token "card[token]", bad expiry,
  *         bad cvc, bad metadata, type other than card); FAKE_ENOMEM.
@@ -66,6 +67,7 @@ FAKE_EXTERN int fake_payment_method_create(const fake_payment_method **out, fake
 
 /**
  * Retrieves a payment method (operation "retrieve_payment_method").
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL; FAKE_ENOTFOUND ("No such PaymentMethod: 'pm_x'").
  */
 FAKE_EXTERN int fake_payment_method_retrieve(const fake_payment_method **out, fake_processor *p, const char *id,
@@ -93,6 +95,7 @@ typedef struct fake_payment_method_update_params {
  * Stripe, it must be attached to a customer. Month and year are checked
  * together with the stored half. Emits payment_method.updated with
  * previous_attributes when anything changed.
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL (not attached: "You must save this PaymentMethod
  *         to a customer before you update it."; bad expiry, metadata,
  *         version); FAKE_ENOTFOUND; FAKE_ENOMEM.
@@ -119,6 +122,7 @@ typedef struct fake_payment_method_attach_params {
  * is already attached to changes nothing. Emits payment_method.attached.
  * This operation accepts scripted outcomes (FAKE_OUTCOME_SUCCEED skips the
  * card check, FAKE_OUTCOME_DECLINE declines as the card would).
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL (missing customer; attached to another customer:
  *         "The payment method you provided has already been attached to a
  *         customer."); FAKE_ENOTFOUND (unknown or deleted customer, unknown
@@ -132,6 +136,7 @@ FAKE_EXTERN int fake_payment_method_attach(const fake_payment_method **out, fake
  * Detaches a payment method from its customer (operation
  * "detach_payment_method"). If it was the customer's default, the default is
  * cleared (customer.updated). Emits payment_method.detached.
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL (not attached: "The payment method you provided is
  *         not attached to a customer so detachment is impossible.");
  *         FAKE_ENOTFOUND; FAKE_ENOMEM.
@@ -160,7 +165,12 @@ typedef struct fake_payment_method_list_params {
 FAKE_EXTERN int fake_payment_method_list(fake_list *out, fake_processor *p,
 					 const fake_payment_method_list_params *params, const fake_request *request);
 
-/* Accessors. Each returns NULL / 0 for NULL; strings are borrowed. */
+/**
+ * @name Accessors
+ * Each returns NULL / 0 for NULL. Strings are borrowed: valid until the processor is reset
+ * or freed, showing the object's current state.
+ * @{
+ */
 FAKE_EXTERN const char *fake_payment_method_id(const fake_payment_method *pm);
 FAKE_EXTERN int64_t fake_payment_method_created(const fake_payment_method *pm);
 /** "card". */
@@ -183,6 +193,8 @@ FAKE_EXTERN const char *fake_payment_method_billing_name(const fake_payment_meth
 FAKE_EXTERN const char *fake_payment_method_billing_email(const fake_payment_method *pm);
 FAKE_EXTERN const char *fake_payment_method_billing_phone(const fake_payment_method *pm);
 FAKE_EXTERN const fake_metadata *fake_payment_method_metadata(const fake_payment_method *pm);
+
+/** @} */
 
 #ifdef __cplusplus
 }

@@ -66,6 +66,7 @@ typedef struct fake_price_create_params {
 /**
  * Creates a price (operation "create_price"); emits product.created first
  * when product_name is given, then price.created.
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL (missing or malformed currency, missing or
  *         negative unit_amount, neither or both of product and
  *         product_name, a recurring interval over three years, metered usage
@@ -78,6 +79,7 @@ FAKE_EXTERN int fake_price_create(const fake_price **out, fake_processor *p, con
 
 /**
  * Retrieves a price (operation "retrieve_price").
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL; FAKE_ENOTFOUND ("No such price: 'price_x'").
  */
 FAKE_EXTERN int fake_price_retrieve(const fake_price **out, fake_processor *p, const char *id,
@@ -103,6 +105,7 @@ typedef struct fake_price_update_params {
  * Updates a price (operation "update_price"); emits price.updated with
  * previous_attributes when anything changed (and, when a lookup key is
  * transferred, price.updated for the price that lost it, first).
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL (lookup key in use without transfer,
  *         transfer_lookup_key without a lookup_key, bad fields);
  *         FAKE_ENOTFOUND; FAKE_ENOMEM.
@@ -141,7 +144,12 @@ typedef struct fake_price_list_params {
 FAKE_EXTERN int fake_price_list(fake_list *out, fake_processor *p, const fake_price_list_params *params,
 				const fake_request *request);
 
-/* Accessors. Each returns NULL / 0 / false for NULL; strings are borrowed. */
+/**
+ * @name Accessors
+ * Each returns NULL / 0 / false for NULL. Strings are borrowed: valid until the processor is reset
+ * or freed, showing the object's current state.
+ * @{
+ */
 FAKE_EXTERN const char *fake_price_id(const fake_price *price);
 FAKE_EXTERN int64_t fake_price_created(const fake_price *price);
 FAKE_EXTERN const char *fake_price_product(const fake_price *price);
@@ -160,6 +168,8 @@ FAKE_EXTERN const char *fake_price_lookup_key(const fake_price *price);
 FAKE_EXTERN const char *fake_price_nickname(const fake_price *price);
 FAKE_EXTERN bool fake_price_active(const fake_price *price);
 FAKE_EXTERN const fake_metadata *fake_price_metadata(const fake_price *price);
+
+/** @} */
 
 #ifdef __cplusplus
 }

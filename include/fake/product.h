@@ -35,6 +35,7 @@ typedef struct fake_product_create_params {
 
 /**
  * Creates a product (operation "create_product"); emits product.created.
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL (missing or over-long name, over-long description,
  *         bad metadata, bad version); FAKE_ENOMEM; a scripted/stubbed status.
  */
@@ -43,6 +44,7 @@ FAKE_EXTERN int fake_product_create(const fake_product **out, fake_processor *p,
 
 /**
  * Retrieves a product (operation "retrieve_product").
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL; FAKE_ENOTFOUND ("No such product: 'prod_x'").
  */
 FAKE_EXTERN int fake_product_retrieve(const fake_product **out, fake_processor *p, const char *id,
@@ -73,6 +75,7 @@ typedef struct fake_product_update_params {
 /**
  * Updates a product (operation "update_product"); emits product.updated
  * with previous_attributes when anything changed.
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL; FAKE_ENOTFOUND; FAKE_ENOMEM.
  */
 FAKE_EXTERN int fake_product_update(const fake_product **out, fake_processor *p, const char *id,
@@ -103,7 +106,12 @@ typedef struct fake_product_list_params {
 FAKE_EXTERN int fake_product_list(fake_list *out, fake_processor *p, const fake_product_list_params *params,
 				  const fake_request *request);
 
-/* Accessors. Each returns NULL / 0 / false for NULL; strings are borrowed. */
+/**
+ * @name Accessors
+ * Each returns NULL / 0 / false for NULL. Strings are borrowed: valid until the processor is reset
+ * or freed, showing the object's current state.
+ * @{
+ */
 FAKE_EXTERN const char *fake_product_id(const fake_product *product);
 FAKE_EXTERN int64_t fake_product_created(const fake_product *product);
 /** Processor time of the last change. */
@@ -112,6 +120,8 @@ FAKE_EXTERN const char *fake_product_name(const fake_product *product);
 FAKE_EXTERN const char *fake_product_description(const fake_product *product);
 FAKE_EXTERN bool fake_product_active(const fake_product *product);
 FAKE_EXTERN const fake_metadata *fake_product_metadata(const fake_product *product);
+
+/** @} */
 
 #ifdef __cplusplus
 }

@@ -32,9 +32,12 @@ typedef struct fake_refund_create_params {
 
 /**
  * Refunds a captured charge (operation "create_refund"). The charge's
- * amount_refunded grows, and it is `refunded` once all of amount_captured
- * is. A balance transaction of -amount (no fee) records it. Emits
+ * amount_refunded grows, and it is `refunded` once it reaches the charge's
+ * amount (after a partial capture, amount_refunded already holds the
+ * released rest, as Stripe shows it, so the captured amount is what can
+ * be refunded). A balance transaction of -amount (no fee) records it. Emits
  * refund.created, then charge.refunded.
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL (neither or both of charge and payment_intent;
  *         amount negative or more than what is left: code amount_too_large;
  *         unknown reason; bad metadata or version); FAKE_ESTATE (the charge
@@ -44,7 +47,11 @@ typedef struct fake_refund_create_params {
 FAKE_EXTERN int fake_refund_create(const fake_refund **out, fake_processor *p, const fake_refund_create_params *params,
 				   const fake_request *request);
 
-/** Retrieves a refund (operation "retrieve_refund"). @return 0; FAKE_EINVAL; FAKE_ENOTFOUND ("No such refund: 're_x'"). */
+/**
+ * Retrieves a refund (operation "retrieve_refund").
+ * @param out receives the borrowed object (see fake/common.h); NULL on failure.
+ * @return 0; FAKE_EINVAL; FAKE_ENOTFOUND ("No such refund: 're_x'").
+ */
 FAKE_EXTERN int fake_refund_retrieve(const fake_refund **out, fake_processor *p, const char *id,
 				     const fake_request *request);
 
@@ -66,7 +73,12 @@ typedef struct fake_refund_list_params {
 FAKE_EXTERN int fake_refund_list(fake_list *out, fake_processor *p, const fake_refund_list_params *params,
 				 const fake_request *request);
 
-/* Accessors. Each returns NULL / 0 for NULL; strings are borrowed. */
+/**
+ * @name Accessors
+ * Each returns NULL / 0 for NULL. Strings are borrowed: valid until the processor is reset
+ * or freed, showing the object's current state.
+ * @{
+ */
 FAKE_EXTERN const char *fake_refund_id(const fake_refund *re);
 FAKE_EXTERN int64_t fake_refund_created(const fake_refund *re);
 FAKE_EXTERN int64_t fake_refund_amount(const fake_refund *re);
@@ -78,6 +90,8 @@ FAKE_EXTERN const char *fake_refund_status(const fake_refund *re);
 FAKE_EXTERN const char *fake_refund_reason(const fake_refund *re);
 FAKE_EXTERN const char *fake_refund_balance_transaction(const fake_refund *re);
 FAKE_EXTERN const fake_metadata *fake_refund_metadata(const fake_refund *re);
+
+/** @} */
 
 #ifdef __cplusplus
 }
