@@ -90,6 +90,7 @@ void fake__error_replace(fake_processor *p, const fake_error *e)
 		r->decline_code[sizeof(r->decline_code) - 1] = r->param[sizeof(r->param) - 1] = '\0';
 		r->message[sizeof(r->message) - 1] = r->charge[sizeof(r->charge) - 1] = '\0';
 		r->payment_intent[sizeof(r->payment_intent) - 1] = '\0';
+		r->setup_intent[sizeof(r->setup_intent) - 1] = '\0';
 		fake__error_defaults(r, e->status);
 	} else {
 		memset(&p->error, 0, sizeof(p->error));

@@ -30,6 +30,11 @@ static const char *const type_names[FAKE__EVT_COUNT] = {
 	[FAKE__EVT_CHARGE_CAPTURED] = "charge.captured",
 	[FAKE__EVT_CHARGE_REFUNDED] = "charge.refunded",
 	[FAKE__EVT_REFUND_CREATED] = "refund.created",
+	[FAKE__EVT_SETUP_INTENT_CREATED] = "setup_intent.created",
+	[FAKE__EVT_SETUP_INTENT_REQUIRES_ACTION] = "setup_intent.requires_action",
+	[FAKE__EVT_SETUP_INTENT_SUCCEEDED] = "setup_intent.succeeded",
+	[FAKE__EVT_SETUP_INTENT_SETUP_FAILED] = "setup_intent.setup_failed",
+	[FAKE__EVT_SETUP_INTENT_CANCELED] = "setup_intent.canceled",
 };
 
 int fake__event_emit(fake_processor *p, fake__ctx *ctx, fake__event_type type, const void *object,

@@ -36,24 +36,6 @@ static int64_t minimum_amount(const char *currency)
 	return 50;
 }
 
-/* A payment method may pay for an intent when it belongs to no customer or
- * to the intent's customer. */
-static int check_owner(fake_processor *p, const char *customer, const fake_payment_method *pm)
-{
-	if (fake__payment_method_usable(p, pm, "payment_method"))
-		return p->error.status;
-	if (!pm->customer)
-		return 0;
-	if (!customer)
-		return fake__error_set(p, FAKE_EINVAL, "", "customer",
-				       "The PaymentMethod %s belongs to the Customer %s. Please include the Customer in the `customer` parameter on the PaymentIntent.",
-				       pm->obj.id, pm->customer);
-	if (strcmp(customer, pm->customer) != 0)
-		return fake__error_set(p, FAKE_EINVAL, "", "payment_method",
-				       "The PaymentMethod %s does not belong to the Customer %s.", pm->obj.id, customer);
-	return 0;
-}
-
 static void clear_last_error(struct fake_payment_intent *pi)
 {
 	pi->last_error_code = pi->last_error_decline_code = pi->last_error_message = NULL;
@@ -184,7 +166,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	if (c->payment_method && fake__payment_method_resolve(&pm, p, c->payment_method, "payment_method"))
 		return p->error.status;
 	const char *customer_id = customer ? ((const fake__object *)customer)->id : NULL;
-	if (pm && check_owner(p, customer_id, pm))
+	if (pm && fake__payment_method_check_owner(p, customer_id, pm))
 		return p->error.status;
 	if (c->confirm && !pm)
 		return fake__error_set(p, FAKE_EINVAL, "", "payment_method",
@@ -262,7 +244,7 @@ static int confirm(void *out, fake_processor *p, fake__ctx *ctx)
 	if (!pm_id)
 		return fake__error_set(p, FAKE_EINVAL, "", "payment_method",
 				       "You cannot confirm this PaymentIntent because it's missing a payment method.");
-	if (fake__payment_method_resolve(&pm, p, pm_id, "payment_method") || check_owner(p, pi->customer, pm))
+	if (fake__payment_method_resolve(&pm, p, pm_id, "payment_method") || fake__payment_method_check_owner(p, pi->customer, pm))
 		return p->error.status;
 	int rc = attempt(p, ctx, pi, pm, c->off_session);
 	if (!rc)

@@ -106,6 +106,22 @@ int fake__payment_method_usable(fake_processor *p, const fake_payment_method *pm
 			       "The provided PaymentMethod was previously used with a PaymentIntent without Customer attachment, shared with a connected account without Customer attachment, or was detached from a Customer. It may not be used again.");
 }
 
+int fake__payment_method_check_owner(fake_processor *p, const char *customer, const fake_payment_method *pm)
+{
+	if (fake__payment_method_usable(p, pm, "payment_method"))
+		return p->error.status;
+	if (!pm->customer)
+		return 0;
+	if (!customer)
+		return fake__error_set(p, FAKE_EINVAL, "", "customer",
+				       "The PaymentMethod %s belongs to the Customer %s. Please include the Customer in the `customer` parameter on the intent.",
+				       pm->obj.id, pm->customer);
+	if (strcmp(customer, pm->customer) != 0)
+		return fake__error_set(p, FAKE_EINVAL, "", "payment_method",
+				       "The PaymentMethod %s does not belong to the Customer %s.", pm->obj.id, customer);
+	return 0;
+}
+
 int fake__payment_method_attach(fake_processor *p, fake__ctx *ctx, fake_payment_method *pm,
 				const fake_customer *customer)
 {

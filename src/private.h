@@ -255,6 +255,11 @@ typedef enum fake__event_type {
 	FAKE__EVT_CHARGE_CAPTURED,
 	FAKE__EVT_CHARGE_REFUNDED,
 	FAKE__EVT_REFUND_CREATED,
+	FAKE__EVT_SETUP_INTENT_CREATED,
+	FAKE__EVT_SETUP_INTENT_REQUIRES_ACTION,
+	FAKE__EVT_SETUP_INTENT_SUCCEEDED,
+	FAKE__EVT_SETUP_INTENT_SETUP_FAILED,
+	FAKE__EVT_SETUP_INTENT_CANCELED,
 	FAKE__EVT_COUNT
 } fake__event_type;
 
@@ -396,6 +401,9 @@ int fake__payment_method_resolve(fake_payment_method **out, fake_processor *p, c
 /* FAKE_EINVAL for a detached payment method, which Stripe never lets be
  * used again; else 0. */
 int fake__payment_method_usable(fake_processor *p, const fake_payment_method *pm, const char *param);
+/* A payment method may serve an intent for `customer` (NULL: none) when it
+ * is usable and belongs to no customer or to that one; else FAKE_EINVAL. */
+int fake__payment_method_check_owner(fake_processor *p, const char *customer, const fake_payment_method *pm);
 /* Attaches pm to customer: card check, event, write. Shared by attach and
  * customer create. */
 int fake__payment_method_attach(fake_processor *p, fake__ctx *ctx, fake_payment_method *pm,
@@ -492,6 +500,21 @@ struct fake_balance_transaction {
 	const char *currency;
 	const char *type;                /* static: "charge" or "refund" */
 	const char *source;
+};
+
+struct fake_setup_intent {
+	fake__object obj;
+	const char *customer;
+	const char *payment_method;      /* NULL after a decline, as Stripe */
+	fake_setup_intent_status status;
+	bool on_session;
+	const char *last_error_code;     /* static strings; all NULL when no error */
+	const char *last_error_decline_code;
+	const char *last_error_message;
+	const char *client_secret;
+	const char *cancellation_reason; /* static */
+	const char *description;
+	const fake_metadata *metadata;   /* never NULL */
 };
 
 /* Records money moving for `source` (charge.c): a new balance transaction

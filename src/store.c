@@ -26,6 +26,7 @@ static const struct {
 	[FAKE_OBJECT_REFUND] = { "refund", "refund", "re_fake_", sizeof(struct fake_refund) },
 	[FAKE_OBJECT_BALANCE_TRANSACTION] = { "balance_transaction", "balance transaction", "txn_fake_",
 					      sizeof(struct fake_balance_transaction) },
+	[FAKE_OBJECT_SETUP_INTENT] = { "setup_intent", "setupintent", "seti_fake_", sizeof(struct fake_setup_intent) },
 };
 
 const char *fake__object_noun(fake_object_type type)

@@ -93,6 +93,7 @@ typedef struct fake_error {
 	char request_id[32];   /**< deterministic: "req_fake_" plus the request counter */
 	char charge[64];       /**< for a declined payment: the failed charge's id (Stripe's error.charge) */
 	char payment_intent[64]; /**< for a declined payment: the payment intent's id (Stripe's error.payment_intent) */
+	char setup_intent[64]; /**< for a declined setup: the setup intent's id (Stripe's error.setup_intent) */
 } fake_error;
 
 /**
@@ -149,6 +150,7 @@ typedef enum fake_object_type {
 	FAKE_OBJECT_CHARGE,
 	FAKE_OBJECT_REFUND,
 	FAKE_OBJECT_BALANCE_TRANSACTION,
+	FAKE_OBJECT_SETUP_INTENT,
 	FAKE_OBJECT_TYPE_COUNT
 } fake_object_type;
 

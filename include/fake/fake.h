@@ -19,6 +19,7 @@
 #include "payment_intent.h"
 #include "charge.h"
 #include "refund.h"
+#include "setup_intent.h"
 #include "control.h"
 
 #endif

@@ -50,6 +50,12 @@ typedef enum fake_op {
 	FAKE_OP_CREATE_REFUND,              /**< "create_refund" */
 	FAKE_OP_RETRIEVE_REFUND,            /**< "retrieve_refund" */
 	FAKE_OP_LIST_REFUNDS,               /**< "list_refunds" */
+	FAKE_OP_CREATE_SETUP_INTENT,        /**< "create_setup_intent" */
+	FAKE_OP_RETRIEVE_SETUP_INTENT,      /**< "retrieve_setup_intent" */
+	FAKE_OP_CONFIRM_SETUP_INTENT,       /**< "confirm_setup_intent" */
+	FAKE_OP_AUTHENTICATE_SETUP_INTENT,  /**< "authenticate_setup_intent" (test helper) */
+	FAKE_OP_CANCEL_SETUP_INTENT,        /**< "cancel_setup_intent" */
+	FAKE_OP_LIST_SETUP_INTENTS,         /**< "list_setup_intents" */
 	FAKE_OP_COUNT
 } fake_op;
 
