@@ -244,7 +244,8 @@ static int confirm(void *out, fake_processor *p, fake__ctx *ctx)
 	if (!pm_id)
 		return fake__error_set(p, FAKE_EINVAL, "", "payment_method",
 				       "You cannot confirm this PaymentIntent because it's missing a payment method.");
-	if (fake__payment_method_resolve(&pm, p, pm_id, "payment_method") || fake__payment_method_check_owner(p, pi->customer, pm))
+	if (fake__payment_method_resolve(&pm, p, pm_id, "payment_method") ||
+	    fake__payment_method_check_owner(p, pi->customer, pm))
 		return p->error.status;
 	int rc = attempt(p, ctx, pi, pm, c->off_session);
 	if (!rc)

@@ -122,9 +122,10 @@ int fake__payment_method_check_owner(fake_processor *p, const char *customer, co
 	return 0;
 }
 
-int fake__payment_method_attach(fake_processor *p, fake__ctx *ctx, fake_payment_method *pm,
-				const fake_customer *customer)
+int fake__payment_method_attach_prepare(fake_processor *p, fake__ctx *ctx, const fake_payment_method *pm,
+					const fake_customer *customer, bool check_card, fake_payment_method *next)
 {
+	*next = *pm;
 	if (fake__payment_method_usable(p, pm, ""))
 		return p->error.status;
 	if (pm->customer) {
@@ -134,14 +135,19 @@ int fake__payment_method_attach(fake_processor *p, fake__ctx *ctx, fake_payment_
 				       "The payment method you provided has already been attached to a customer.");
 	}
 	/* Stripe checks the card on attach: a card that declines is refused. */
-	if (ctx->outcome == FAKE_OUTCOME_DECLINE)
+	if (check_card && ctx->outcome == FAKE_OUTCOME_DECLINE)
 		return fake__error_card(p, ctx->decline_code, "");
-	if (ctx->outcome != FAKE_OUTCOME_SUCCEED && pm->card.behavior == FAKE_CARD_DECLINES)
+	if (check_card && ctx->outcome != FAKE_OUTCOME_SUCCEED && pm->card.behavior == FAKE_CARD_DECLINES)
 		return fake__error_card(p, pm->card.decline_code, "");
+	next->customer = customer->obj.id;
+	return fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_METHOD_ATTACHED, next, NULL, NULL, 0);
+}
 
-	fake_payment_method next = *pm;
-	next.customer = customer->obj.id;
-	if (fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_METHOD_ATTACHED, &next, NULL, NULL, 0))
+int fake__payment_method_attach(fake_processor *p, fake__ctx *ctx, fake_payment_method *pm,
+				const fake_customer *customer)
+{
+	fake_payment_method next;
+	if (fake__payment_method_attach_prepare(p, ctx, pm, customer, true, &next))
 		return p->error.status;
 	fake__object_commit(pm, &next);
 	return 0;

@@ -153,11 +153,11 @@ static int run_stub(fake_processor *p, const fake__op_info *info, const fake__st
 					       fake_object_name(obj), fake__object_noun(info->type));
 		}
 	} else {
-		fake_list *list = out;
-		if (list->count > FAKE_LIST_LIMIT_MAX) {
+		size_t count = ((fake_list *)out)->count;
+		if (count > FAKE_LIST_LIMIT_MAX) {
 			result_clear(info, out);
 			return fake__error_set(p, FAKE_EAPI, "", "", "The stub for %s returned %zu objects, more than %d.",
-					       info->name, list->count, FAKE_LIST_LIMIT_MAX);
+					       info->name, count, FAKE_LIST_LIMIT_MAX);
 		}
 	}
 	fake__error_clear(p);

@@ -404,8 +404,15 @@ int fake__payment_method_usable(fake_processor *p, const fake_payment_method *pm
 /* A payment method may serve an intent for `customer` (NULL: none) when it
  * is usable and belongs to no customer or to that one; else FAKE_EINVAL. */
 int fake__payment_method_check_owner(fake_processor *p, const char *customer, const fake_payment_method *pm);
-/* Attaches pm to customer: card check, event, write. Shared by attach and
- * customer create. */
+/* The fallible half of attaching pm to customer: the checks (the card check
+ * only with check_card), the payment_method.attached event, and the new
+ * version in *next, which the caller writes with fake__object_commit()
+ * once nothing else can fail. Attaching to its own customer again is a
+ * no-op (*next equals *pm, no event). */
+int fake__payment_method_attach_prepare(fake_processor *p, fake__ctx *ctx, const fake_payment_method *pm,
+					const fake_customer *customer, bool check_card, fake_payment_method *next);
+/* Both halves, for callers with nothing fallible after it (attach,
+ * customer create). */
 int fake__payment_method_attach(fake_processor *p, fake__ctx *ctx, fake_payment_method *pm,
 				const fake_customer *customer);
 

@@ -22,25 +22,27 @@ static void clear_last_error(struct fake_setup_intent *si)
 	si->last_error_code = si->last_error_decline_code = si->last_error_message = NULL;
 }
 
-/* The setup succeeds: the card is attached to the customer (if any) and
- * counts as authenticated for off-session payments. */
+/* The setup succeeds: the card is attached to the customer (if any; the
+ * outcome is decided, so no second card check) and counts as
+ * authenticated for off-session payments. */
 static int succeed(fake_processor *p, fake__ctx *ctx, struct fake_setup_intent *si, fake_payment_method *pm)
 {
 	struct fake_setup_intent next = *si;
 	next.status = FAKE_SETI_SUCCEEDED;
 	next.payment_method = pm->obj.id;
 	clear_last_error(&next);
+	fake_payment_method pm_next = *pm;
 	if (si->customer) {
 		void *customer = NULL;
 		if (fake__store_get_live(&customer, p, FAKE_OBJECT_CUSTOMER, si->customer, "customer") ||
-		    fake__payment_method_attach(p, ctx, pm, customer))
+		    fake__payment_method_attach_prepare(p, ctx, pm, customer, false, &pm_next))
 			return p->error.status;
+		pm_next.authenticated = true;
 	}
 	if (fake__event_emit(p, ctx, FAKE__EVT_SETUP_INTENT_SUCCEEDED, &next, NULL, NULL, 0))
 		return p->error.status;
+	fake__object_commit(pm, &pm_next);
 	fake__object_commit(si, &next);
-	if (si->customer)
-		pm->authenticated = true;
 	return 0;
 }
 

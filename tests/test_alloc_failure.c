@@ -248,6 +248,55 @@ static void prepare(fx *f, bool subscribe)
 	assert_int_equal(fake_error_last(p)->status, 0);
 }
 
+/*
+ * Payments on top of the prepared state (for the payment operations):
+ *   pi_fake_00001  cus_fake_00001 with pm_fake_00001, 2000 usd, succeeded:
+ *                  ch_fake_00001 (txn_fake_00001), 300 refunded (re_fake_00001,
+ *                  txn_fake_00002)
+ *   pi_fake_00002  cus_fake_00001 with pm_fake_00001, 2000 usd, manual capture:
+ *                  requires_capture, ch_fake_00002 authorized
+ *   pi_fake_00003  pm_card_authenticationRequired (pm_fake_00004): requires_action
+ *   pi_fake_00004  pm_card_visa (pm_fake_00005): requires_confirmation
+ *   pi_fake_00005  pm_card_chargeDeclined (pm_fake_00006): declined, ch_fake_00003 failed
+ */
+static void prepare_payments(fx *f)
+{
+	fake_processor *p = f->p;
+	const fake_payment_intent *pi = NULL;
+	fake_payment_intent_create_params cp = FAKE_PAYMENT_INTENT_CREATE_PARAMS_INIT;
+	cp.amount = 2000;
+	cp.currency = "usd";
+	cp.customer = "cus_fake_00001";
+	cp.payment_method = "pm_fake_00001";
+	cp.confirm = true;
+	check_ok(p, fake_payment_intent_create(&pi, p, &cp, NULL));
+	cp.capture_method = FAKE_CAPTURE_MANUAL;
+	check_ok(p, fake_payment_intent_create(&pi, p, &cp, NULL));
+	assert_int_equal(fake_payment_intent_status_of(pi), FAKE_PI_REQUIRES_CAPTURE);
+	fake_payment_intent_create_params cp3 = FAKE_PAYMENT_INTENT_CREATE_PARAMS_INIT;
+	cp3.amount = 3000;
+	cp3.currency = "usd";
+	cp3.payment_method = "pm_card_authenticationRequired";
+	cp3.confirm = true;
+	check_ok(p, fake_payment_intent_create(&pi, p, &cp3, NULL));
+	assert_int_equal(fake_payment_intent_status_of(pi), FAKE_PI_REQUIRES_ACTION);
+	cp3.payment_method = "pm_card_visa";
+	cp3.confirm = false;
+	check_ok(p, fake_payment_intent_create(&pi, p, &cp3, NULL));
+	assert_string_equal(fake_payment_intent_id(pi), "pi_fake_00004");
+	cp3.payment_method = "pm_card_chargeDeclined";
+	cp3.confirm = true;
+	assert_int_equal(fake_payment_intent_create(&pi, p, &cp3, NULL), FAKE_ECARD);
+	const fake_refund *re = NULL;
+	fake_refund_create_params rp = FAKE_REFUND_CREATE_PARAMS_INIT;
+	rp.charge = "ch_fake_00001";
+	rp.amount = 300;
+	check_ok(p, fake_refund_create(&re, p, &rp, NULL));
+	assert_string_equal(fake_refund_balance_transaction(re), "txn_fake_00002");
+	check_ok(p, fake_clock_advance(p, 10));
+	assert_int_equal(fake_error_last(p)->status, 0);
+}
+
 static void finish(fx *f)
 {
 	fake_processor_free(f->p);
@@ -293,6 +342,104 @@ static void add_price(text *t, const fake_price *price)
 		 (int)fake_price_usage_type(price), str_or(fake_price_lookup_key(price)),
 		 str_or(fake_price_nickname(price)), (int)fake_price_active(price));
 	add_metadata(t, fake_price_metadata(price));
+	text_add(t, "\n");
+}
+
+/* Every payment intent, charge, refund and balance transaction, and the lists. */
+static void add_payments(text *t, fake_processor *p)
+{
+	char id[32];
+	for (int i = 1; i < 1000; i++) {
+		const fake_payment_intent *pi = NULL;
+		snprintf(id, sizeof(id), "pi_fake_%05d", i);
+		int rc = fake_payment_intent_retrieve(&pi, p, id, NULL);
+		if (rc == FAKE_ENOTFOUND)
+			break;
+		check_ok(p, rc);
+		text_add(t,
+			 "pi %s created=%" PRId64 " %s amount=%" PRId64 " capturable=%" PRId64 " received=%" PRId64
+			 " %s customer=%s pm=%s capture=%d charge=%s next=%s error=%s/%s/%s secret=%s reason=%s"
+			 " canceled_at=%" PRId64 " desc=%s",
+			 id, fake_payment_intent_created(pi), fake_payment_intent_status_name(pi),
+			 fake_payment_intent_amount(pi), fake_payment_intent_amount_capturable(pi),
+			 fake_payment_intent_amount_received(pi), str_or(fake_payment_intent_currency(pi)),
+			 str_or(fake_payment_intent_customer(pi)), str_or(fake_payment_intent_payment_method(pi)),
+			 (int)fake_payment_intent_capture_method(pi), str_or(fake_payment_intent_latest_charge(pi)),
+			 str_or(fake_payment_intent_next_action(pi)), str_or(fake_payment_intent_last_error_code(pi)),
+			 str_or(fake_payment_intent_last_error_decline_code(pi)),
+			 str_or(fake_payment_intent_last_error_message(pi)), str_or(fake_payment_intent_client_secret(pi)),
+			 str_or(fake_payment_intent_cancellation_reason(pi)), fake_payment_intent_canceled_at(pi),
+			 str_or(fake_payment_intent_description(pi)));
+		add_metadata(t, fake_payment_intent_metadata(pi));
+		text_add(t, "\n");
+	}
+	for (int i = 1; i < 1000; i++) {
+		const fake_charge *ch = NULL;
+		snprintf(id, sizeof(id), "ch_fake_%05d", i);
+		int rc = fake_charge_retrieve(&ch, p, id, NULL);
+		if (rc == FAKE_ENOTFOUND)
+			break;
+		check_ok(p, rc);
+		text_add(t,
+			 "charge %s created=%" PRId64 " %s amount=%" PRId64 " captured=%" PRId64 "/%d refunded=%" PRId64
+			 "/%d paid=%d %s customer=%s pi=%s pm=%s failure=%s/%s outcome=%s/%s txn=%s\n",
+			 id, fake_charge_created(ch), fake_charge_status(ch), fake_charge_amount(ch),
+			 fake_charge_amount_captured(ch), (int)fake_charge_captured(ch), fake_charge_amount_refunded(ch),
+			 (int)fake_charge_refunded(ch), (int)fake_charge_paid(ch), str_or(fake_charge_currency(ch)),
+			 str_or(fake_charge_customer(ch)), str_or(fake_charge_payment_intent(ch)),
+			 str_or(fake_charge_payment_method(ch)), str_or(fake_charge_failure_code(ch)),
+			 str_or(fake_charge_failure_message(ch)), str_or(fake_charge_outcome_type(ch)),
+			 str_or(fake_charge_outcome_reason(ch)), str_or(fake_charge_balance_transaction(ch)));
+	}
+	for (int i = 1; i < 1000; i++) {
+		const fake_refund *re = NULL;
+		snprintf(id, sizeof(id), "re_fake_%05d", i);
+		int rc = fake_refund_retrieve(&re, p, id, NULL);
+		if (rc == FAKE_ENOTFOUND)
+			break;
+		check_ok(p, rc);
+		text_add(t, "refund %s created=%" PRId64 " amount=%" PRId64 " %s charge=%s pi=%s %s reason=%s txn=%s", id,
+			 fake_refund_created(re), fake_refund_amount(re), str_or(fake_refund_currency(re)),
+			 str_or(fake_refund_charge(re)), str_or(fake_refund_payment_intent(re)),
+			 str_or(fake_refund_status(re)), str_or(fake_refund_reason(re)),
+			 str_or(fake_refund_balance_transaction(re)));
+		add_metadata(t, fake_refund_metadata(re));
+		text_add(t, "\n");
+	}
+	for (int i = 1; i < 1000; i++) {
+		const fake_balance_transaction *txn = NULL;
+		snprintf(id, sizeof(id), "txn_fake_%05d", i);
+		int rc = fake_balance_transaction_retrieve(&txn, p, id, NULL);
+		if (rc == FAKE_ENOTFOUND)
+			break;
+		check_ok(p, rc);
+		text_add(t, "txn %s created=%" PRId64 " %s amount=%" PRId64 " fee=%" PRId64 " net=%" PRId64 " %s source=%s\n",
+			 id, fake_balance_transaction_created(txn), str_or(fake_balance_transaction_type(txn)),
+			 fake_balance_transaction_amount(txn), fake_balance_transaction_fee(txn),
+			 fake_balance_transaction_net(txn), str_or(fake_balance_transaction_currency(txn)),
+			 str_or(fake_balance_transaction_source(txn)));
+	}
+	fake_list page;
+	fake_payment_intent_list_params pilp = FAKE_PAYMENT_INTENT_LIST_PARAMS_INIT;
+	pilp.page.limit = 100;
+	check_ok(p, fake_payment_intent_list(&page, p, &pilp, NULL));
+	text_add(t, "listed payment intents:");
+	for (size_t k = 0; k < page.count; k++)
+		text_add(t, " %s", fake_payment_intent_id(page.data[k]));
+	text_add(t, "\n");
+	fake_charge_list_params chlp = FAKE_CHARGE_LIST_PARAMS_INIT;
+	chlp.page.limit = 100;
+	check_ok(p, fake_charge_list(&page, p, &chlp, NULL));
+	text_add(t, "listed charges:");
+	for (size_t k = 0; k < page.count; k++)
+		text_add(t, " %s", fake_charge_id(page.data[k]));
+	text_add(t, "\n");
+	fake_refund_list_params relp = FAKE_REFUND_LIST_PARAMS_INIT;
+	relp.page.limit = 100;
+	check_ok(p, fake_refund_list(&page, p, &relp, NULL));
+	text_add(t, "listed refunds:");
+	for (size_t k = 0; k < page.count; k++)
+		text_add(t, " %s", fake_refund_id(page.data[k]));
 	text_add(t, "\n");
 }
 
@@ -393,6 +540,7 @@ static void fingerprint(fx *f, text *t)
 			 fake_event_type(e), fake_event_created(e), str_or(fake_object_id(fake_event_object(e))),
 			 fake_event_previous_attribute_count(e));
 	}
+	add_payments(t, p);
 	text_add(t, "subscriber calls=%d extra=%d\n", f->sub_calls, f->extra_sub_calls);
 
 	/* the probe: the next ids, the events they cause, what the timeline runs */
@@ -422,6 +570,20 @@ static void fingerprint(fx *f, text *t)
 	pcp.unit_amount = 1;
 	check_ok(p, fake_price_create(&price, p, &pcp, NULL));
 	text_add(t, "probe price %s\n", fake_price_id(price));
+	const fake_payment_intent *pi = NULL;
+	fake_payment_intent_create_params picp = FAKE_PAYMENT_INTENT_CREATE_PARAMS_INIT;
+	picp.amount = 4321;
+	picp.currency = "usd";
+	picp.payment_method = "pm_card_visa";
+	picp.confirm = true;
+	check_ok(p, fake_payment_intent_create(&pi, p, &picp, NULL));
+	text_add(t, "probe payment %s pm=%s charge=%s\n", fake_payment_intent_id(pi),
+		 fake_payment_intent_payment_method(pi), fake_payment_intent_latest_charge(pi));
+	const fake_refund *re = NULL;
+	fake_refund_create_params rcp = FAKE_REFUND_CREATE_PARAMS_INIT;
+	rcp.payment_intent = fake_payment_intent_id(pi);
+	check_ok(p, fake_refund_create(&re, p, &rcp, NULL));
+	text_add(t, "probe refund %s txn=%s\n", fake_refund_id(re), fake_refund_balance_transaction(re));
 	elp.page.limit = 3;
 	check_ok(p, fake_event_list(&page, p, &elp, NULL));
 	for (size_t k = 0; k < page.count; k++)
@@ -443,6 +605,8 @@ typedef struct operation {
 	bool subscribe;          /* prepare with the subscriber */
 	bool may_need_no_memory; /* the operation may legitimately never allocate */
 	int (*run)(fx *f, void *out);
+	bool payments;           /* prepare the payments too (prepare_payments) */
+	int expect;              /* what a complete run returns: 0, or FAKE_ECARD for a recorded decline */
 } operation;
 
 static int op_customer_create(fx *f, void *out)
@@ -703,35 +867,140 @@ static int op_price_list(fx *f, void *out)
 	return fake_price_list(out, f->p, &lp, NULL);
 }
 
+static int op_pi_create_confirm(fx *f, void *out)
+{
+	fake_kv meta[] = { { "order", "42" }, { "skipped", "" } };
+	fake_payment_intent_create_params cp = FAKE_PAYMENT_INTENT_CREATE_PARAMS_INIT;
+	cp.amount = 2500;
+	cp.currency = "EUR";
+	cp.customer = "cus_fake_00004";
+	cp.payment_method = "pm_card_visa";
+	cp.confirm = true;
+	cp.description = "created under fault injection";
+	cp.metadata = meta;
+	cp.metadata_count = 2;
+	return fake_payment_intent_create(out, f->p, &cp, NULL);
+}
+
+static int op_pi_create_confirm_decline(fx *f, void *out)
+{
+	fake_kv meta[] = { { "order", "43" } };
+	fake_payment_intent_create_params cp = FAKE_PAYMENT_INTENT_CREATE_PARAMS_INIT;
+	cp.amount = 2500;
+	cp.currency = "usd";
+	cp.customer = "cus_fake_00004";
+	cp.payment_method = "pm_card_chargeDeclinedInsufficientFunds";
+	cp.confirm = true;
+	cp.metadata = meta;
+	cp.metadata_count = 1;
+	return fake_payment_intent_create(out, f->p, &cp, NULL);
+}
+
+static int op_pi_create_3ds(fx *f, void *out)
+{
+	fake_payment_intent_create_params cp = FAKE_PAYMENT_INTENT_CREATE_PARAMS_INIT;
+	cp.amount = 2500;
+	cp.currency = "usd";
+	cp.payment_method = "pm_card_authenticationRequired";
+	cp.confirm = true;
+	return fake_payment_intent_create(out, f->p, &cp, NULL);
+}
+
+static int op_pi_confirm(fx *f, void *out)
+{
+	return fake_payment_intent_confirm(out, f->p, "pi_fake_00004", NULL, NULL);
+}
+
+static int op_pi_confirm_decline(fx *f, void *out)
+{
+	fake_payment_intent_confirm_params cf = FAKE_PAYMENT_INTENT_CONFIRM_PARAMS_INIT;
+	cf.payment_method = "pm_card_chargeDeclinedExpiredCard";
+	return fake_payment_intent_confirm(out, f->p, "pi_fake_00004", &cf, NULL);
+}
+
+static int op_pi_authenticate(fx *f, void *out)
+{
+	return fake_payment_intent_authenticate(out, f->p, "pi_fake_00003", true, NULL);
+}
+
+static int op_pi_authenticate_fail(fx *f, void *out)
+{
+	return fake_payment_intent_authenticate(out, f->p, "pi_fake_00003", false, NULL);
+}
+
+static int op_pi_capture_partial(fx *f, void *out)
+{
+	fake_payment_intent_capture_params cap = FAKE_PAYMENT_INTENT_CAPTURE_PARAMS_INIT;
+	cap.amount_to_capture = 1500;
+	return fake_payment_intent_capture(out, f->p, "pi_fake_00002", &cap, NULL);
+}
+
+static int op_pi_cancel_authorized(fx *f, void *out)
+{
+	/* releases the authorization: charge.refunded, then payment_intent.canceled */
+	return fake_payment_intent_cancel(out, f->p, "pi_fake_00002", "abandoned", NULL);
+}
+
+static int op_refund_create(fx *f, void *out)
+{
+	fake_kv meta[] = { { "ticket", "T-7" }, { "by", "support" } };
+	fake_refund_create_params rp = FAKE_REFUND_CREATE_PARAMS_INIT;
+	rp.charge = "ch_fake_00001";
+	rp.amount = 500;
+	rp.reason = "requested_by_customer";
+	rp.metadata = meta;
+	rp.metadata_count = 2;
+	return fake_refund_create(out, f->p, &rp, NULL);
+}
+
+static int op_refund_by_payment_intent(fx *f, void *out)
+{
+	fake_refund_create_params rp = FAKE_REFUND_CREATE_PARAMS_INIT;
+	rp.payment_intent = "pi_fake_00001"; /* the rest: 1700 */
+	return fake_refund_create(out, f->p, &rp, NULL);
+}
+
 static const operation operations[] = {
-	{ "customer_create", OUT_OBJECT, true, false, op_customer_create },
-	{ "customer_create_with_default", OUT_OBJECT, true, false, op_customer_create_with_default },
-	{ "customer_retrieve", OUT_OBJECT, true, true, op_customer_retrieve },
-	{ "customer_update", OUT_OBJECT, true, false, op_customer_update },
-	{ "customer_delete", OUT_OBJECT, true, false, op_customer_delete },
-	{ "customer_list", OUT_LIST, true, true, op_customer_list },
-	{ "set_default_payment_method", OUT_OBJECT, true, false, op_set_default },
-	{ "payment_method_create", OUT_OBJECT, true, false, op_pm_create },
-	{ "payment_method_retrieve", OUT_OBJECT, true, true, op_pm_retrieve },
-	{ "payment_method_update", OUT_OBJECT, true, false, op_pm_update },
-	{ "payment_method_attach", OUT_OBJECT, true, false, op_pm_attach },
-	{ "payment_method_attach_token", OUT_OBJECT, true, false, op_pm_attach_token },
-	{ "payment_method_detach", OUT_OBJECT, true, false, op_pm_detach },
-	{ "payment_method_list", OUT_LIST, true, true, op_pm_list },
-	{ "event_retrieve", OUT_OBJECT, true, true, op_event_retrieve },
-	{ "event_list", OUT_LIST, true, true, op_event_list },
-	{ "event_subscribe", OUT_NONE, false, false, op_event_subscribe },
-	{ "script_push", OUT_NONE, true, false, op_script_push },
-	{ "clock_schedule", OUT_NONE, true, false, op_clock_schedule },
-	{ "list_iterator", OUT_NONE, true, true, op_list_iterator },
-	{ "product_create", OUT_OBJECT, true, false, op_product_create },
-	{ "product_update", OUT_OBJECT, true, false, op_product_update },
-	{ "product_list", OUT_LIST, true, true, op_product_list },
-	{ "price_create_product_name", OUT_OBJECT, true, false, op_price_create_product_name },
-	{ "price_create_transfer", OUT_OBJECT, true, false, op_price_create_transfer },
-	{ "price_update", OUT_OBJECT, true, false, op_price_update },
-	{ "price_update_transfer", OUT_OBJECT, true, false, op_price_update_transfer },
-	{ "price_list", OUT_LIST, true, true, op_price_list },
+	{ "customer_create", OUT_OBJECT, true, false, op_customer_create, false, 0 },
+	{ "customer_create_with_default", OUT_OBJECT, true, false, op_customer_create_with_default, false, 0 },
+	{ "customer_retrieve", OUT_OBJECT, true, true, op_customer_retrieve, false, 0 },
+	{ "customer_update", OUT_OBJECT, true, false, op_customer_update, false, 0 },
+	{ "customer_delete", OUT_OBJECT, true, false, op_customer_delete, false, 0 },
+	{ "customer_list", OUT_LIST, true, true, op_customer_list, false, 0 },
+	{ "set_default_payment_method", OUT_OBJECT, true, false, op_set_default, false, 0 },
+	{ "payment_method_create", OUT_OBJECT, true, false, op_pm_create, false, 0 },
+	{ "payment_method_retrieve", OUT_OBJECT, true, true, op_pm_retrieve, false, 0 },
+	{ "payment_method_update", OUT_OBJECT, true, false, op_pm_update, false, 0 },
+	{ "payment_method_attach", OUT_OBJECT, true, false, op_pm_attach, false, 0 },
+	{ "payment_method_attach_token", OUT_OBJECT, true, false, op_pm_attach_token, false, 0 },
+	{ "payment_method_detach", OUT_OBJECT, true, false, op_pm_detach, false, 0 },
+	{ "payment_method_list", OUT_LIST, true, true, op_pm_list, false, 0 },
+	{ "event_retrieve", OUT_OBJECT, true, true, op_event_retrieve, false, 0 },
+	{ "event_list", OUT_LIST, true, true, op_event_list, false, 0 },
+	{ "event_subscribe", OUT_NONE, false, false, op_event_subscribe, false, 0 },
+	{ "script_push", OUT_NONE, true, false, op_script_push, false, 0 },
+	{ "clock_schedule", OUT_NONE, true, false, op_clock_schedule, false, 0 },
+	{ "list_iterator", OUT_NONE, true, true, op_list_iterator, false, 0 },
+	{ "product_create", OUT_OBJECT, true, false, op_product_create, false, 0 },
+	{ "product_update", OUT_OBJECT, true, false, op_product_update, false, 0 },
+	{ "product_list", OUT_LIST, true, true, op_product_list, false, 0 },
+	{ "price_create_product_name", OUT_OBJECT, true, false, op_price_create_product_name, false, 0 },
+	{ "price_create_transfer", OUT_OBJECT, true, false, op_price_create_transfer, false, 0 },
+	{ "price_update", OUT_OBJECT, true, false, op_price_update, false, 0 },
+	{ "price_update_transfer", OUT_OBJECT, true, false, op_price_update_transfer, false, 0 },
+	{ "price_list", OUT_LIST, true, true, op_price_list, false, 0 },
+	{ "payment_intent_create_confirm", OUT_OBJECT, true, false, op_pi_create_confirm, true, 0 },
+	{ "payment_intent_create_confirm_decline", OUT_OBJECT, true, false, op_pi_create_confirm_decline, true,
+	  FAKE_ECARD },
+	{ "payment_intent_create_3ds", OUT_OBJECT, true, false, op_pi_create_3ds, true, 0 },
+	{ "payment_intent_confirm", OUT_OBJECT, true, false, op_pi_confirm, true, 0 },
+	{ "payment_intent_confirm_decline", OUT_OBJECT, true, false, op_pi_confirm_decline, true, FAKE_ECARD },
+	{ "payment_intent_authenticate", OUT_OBJECT, true, false, op_pi_authenticate, true, 0 },
+	{ "payment_intent_authenticate_fail", OUT_OBJECT, true, false, op_pi_authenticate_fail, true, 0 },
+	{ "payment_intent_capture_partial", OUT_OBJECT, true, false, op_pi_capture_partial, true, 0 },
+	{ "payment_intent_cancel_authorized", OUT_OBJECT, true, false, op_pi_cancel_authorized, true, 0 },
+	{ "refund_create", OUT_OBJECT, true, false, op_refund_create, true, 0 },
+	{ "refund_by_payment_intent", OUT_OBJECT, true, false, op_refund_by_payment_intent, true, 0 },
 };
 
 #define OPERATION_COUNT (sizeof(operations) / sizeof(operations[0]))
@@ -756,6 +1025,11 @@ static void result_poison(result *r, enum out_kind kind)
 
 static void check_success(const operation *op, const result *r)
 {
+	if (op->expect) {
+		/* a recorded decline: no object, the record names the payment */
+		assert_null(r->object);
+		return;
+	}
 	if (op->out == OUT_OBJECT) {
 		assert_non_null(r->object);
 		assert_ptr_not_equal(r->object, &sentinel);
@@ -769,14 +1043,44 @@ static void check_operation(const operation *op)
 	fx ref;
 	text want = { NULL, 0, 0 };
 	prepare(&ref, op->subscribe);
+	if (op->payments)
+		prepare_payments(&ref);
 	fingerprint(&ref, &want);
 	finish(&ref);
+
+	/* the state a complete run leaves (for the payment operations): a run
+	 * that returns success although an allocation failed must leave it too */
+	text complete = { NULL, 0, 0 };
+	if (op->payments) {
+		fx c;
+		prepare(&c, op->subscribe);
+		prepare_payments(&c);
+		result r;
+		result_poison(&r, op->out);
+		int rc = op->run(&c, op->out == OUT_LIST ? (void *)&r.list : (void *)&r.object);
+		if (rc != op->expect) {
+			print_error("%s without failures: returned %s (%s), not %s\n", op->name, fake_status_name(rc),
+				    fake_error_last(c.p)->message, fake_status_name(op->expect));
+			fail();
+		}
+		check_success(op, &r);
+		if (op->expect == FAKE_ECARD) {
+			const fake_error *e = fake_error_last(c.p);
+			assert_string_equal(e->type, "card_error");
+			assert_true(e->payment_intent[0] != '\0');
+			assert_true(e->charge[0] != '\0');
+		}
+		fingerprint(&c, &complete);
+		finish(&c);
+	}
 
 	unsigned long enomem = 0;
 	bool done = false;
 	for (unsigned long n = 1; n <= N_MAX && !done; n++) {
 		fx f;
 		prepare(&f, op->subscribe);
+		if (op->payments)
+			prepare_payments(&f);
 		result r;
 		result_poison(&r, op->out);
 		arm(&f, n);
@@ -784,10 +1088,21 @@ static void check_operation(const operation *op)
 		bool reached = failure_reached(&f);
 		disarm(&f);
 
-		if (rc == 0) {
+		if (rc == op->expect) {
 			check_success(op, &r);
 			/* a run the failure never reached is a complete, undisturbed run */
 			done = !reached;
+			if (reached && op->payments) {
+				text got = { NULL, 0, 0 };
+				fingerprint(&f, &got);
+				if (strcmp(got.s, complete.s) != 0) {
+					print_error("%s, allocation %lu failing: returned %s, but the processor is not as a "
+						    "complete run leaves it.\nexpected:\n%s\ngot:\n%s\n",
+						    op->name, n, fake_status_name(rc), complete.s, got.s);
+					fail();
+				}
+				text_free(&got);
+			}
 		} else {
 			if (rc != FAKE_ENOMEM) {
 				print_error("%s, allocation %lu failing: returned %s (%s), not FAKE_ENOMEM\n", op->name, n,
@@ -798,6 +1113,9 @@ static void check_operation(const operation *op)
 			const fake_error *e = fake_error_last(f.p);
 			assert_int_equal(e->status, FAKE_ENOMEM);
 			assert_true(e->message[0] != '\0');
+			/* not a half-recorded decline: the record names no payment */
+			assert_string_equal(e->payment_intent, "");
+			assert_string_equal(e->charge, "");
 			if (op->out == OUT_OBJECT && r.object != NULL) {
 				print_error("%s, allocation %lu failing: *out is not NULL\n", op->name, n);
 				fail();
@@ -828,6 +1146,8 @@ static void check_operation(const operation *op)
 		/* it needs no memory: it must succeed with every allocation refused */
 		fx f;
 		prepare(&f, op->subscribe);
+		if (op->payments)
+			prepare_payments(&f);
 		result r;
 		result_poison(&r, op->out);
 		f.fail_all = true;
@@ -841,6 +1161,18 @@ static void check_operation(const operation *op)
 		finish(&f);
 	}
 	text_free(&want);
+	text_free(&complete);
+}
+
+/* The operation with this name (the table only grows at the end). */
+static const operation *operation_named(const char *name)
+{
+	for (size_t i = 0; i < OPERATION_COUNT; i++)
+		if (strcmp(operations[i].name, name) == 0)
+			return &operations[i];
+	print_error("no operation named %s\n", name);
+	fail();
+	return NULL;
 }
 
 static void test_alloc_failure_customer_create(void **state)
@@ -989,6 +1321,57 @@ static void test_alloc_failure_price_list(void **state)
 {
 	(void)state;
 	check_operation(&operations[27]);
+}
+
+static void test_alloc_failure_payment_intent_create_confirm(void **state)
+{
+	(void)state;
+	check_operation(operation_named("payment_intent_create_confirm"));
+}
+
+static void test_alloc_failure_payment_intent_create_confirm_decline(void **state)
+{
+	(void)state;
+	check_operation(operation_named("payment_intent_create_confirm_decline"));
+}
+
+static void test_alloc_failure_payment_intent_create_3ds(void **state)
+{
+	(void)state;
+	check_operation(operation_named("payment_intent_create_3ds"));
+}
+
+static void test_alloc_failure_payment_intent_confirm(void **state)
+{
+	(void)state;
+	check_operation(operation_named("payment_intent_confirm"));
+	check_operation(operation_named("payment_intent_confirm_decline"));
+}
+
+static void test_alloc_failure_payment_intent_authenticate(void **state)
+{
+	(void)state;
+	check_operation(operation_named("payment_intent_authenticate"));
+	check_operation(operation_named("payment_intent_authenticate_fail"));
+}
+
+static void test_alloc_failure_payment_intent_capture(void **state)
+{
+	(void)state;
+	check_operation(operation_named("payment_intent_capture_partial"));
+}
+
+static void test_alloc_failure_payment_intent_cancel(void **state)
+{
+	(void)state;
+	check_operation(operation_named("payment_intent_cancel_authorized"));
+}
+
+static void test_alloc_failure_refund_create(void **state)
+{
+	(void)state;
+	check_operation(operation_named("refund_create"));
+	check_operation(operation_named("refund_by_payment_intent"));
 }
 
 /* ---- processor_new ----------------------------------------------------------------- */
@@ -1187,6 +1570,14 @@ int main(void)
 		cmocka_unit_test(test_alloc_failure_price_update),
 		cmocka_unit_test(test_alloc_failure_price_list),
 		cmocka_unit_test(test_alloc_failure_clock_advance),
+		cmocka_unit_test(test_alloc_failure_payment_intent_create_confirm),
+		cmocka_unit_test(test_alloc_failure_payment_intent_create_confirm_decline),
+		cmocka_unit_test(test_alloc_failure_payment_intent_create_3ds),
+		cmocka_unit_test(test_alloc_failure_payment_intent_confirm),
+		cmocka_unit_test(test_alloc_failure_payment_intent_authenticate),
+		cmocka_unit_test(test_alloc_failure_payment_intent_capture),
+		cmocka_unit_test(test_alloc_failure_payment_intent_cancel),
+		cmocka_unit_test(test_alloc_failure_refund_create),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

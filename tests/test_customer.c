@@ -945,6 +945,30 @@ static void test_customer_update_clears_default_payment_method(void **state)
 	assert_string_equal(fake_customer_default_payment_method(fake_event_previous(e)), "pm_fake_00001");
 }
 
+static void test_customer_delete_tombstone_has_no_default_payment_method(void **state)
+{
+	fake_processor *p = *state;
+	fake_customer_create_params cp = FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+	const fake_customer *c = NULL, *d = NULL, *r = NULL;
+
+	cp.payment_method = "pm_card_visa";
+	cp.default_payment_method = "pm_card_visa";
+	check_ok(p, fake_customer_create(&c, p, &cp, NULL));
+	assert_string_equal(fake_customer_default_payment_method(c), "pm_fake_00001");
+
+	check_ok(p, fake_customer_delete(&d, p, "cus_fake_00001", NULL));
+	assert_ptr_equal(d, c);
+	assert_true(fake_customer_deleted(d));
+	assert_null(fake_customer_default_payment_method(d));
+	check_ok(p, fake_customer_retrieve(&r, p, "cus_fake_00001", NULL));
+	assert_true(fake_customer_deleted(r));
+	assert_null(fake_customer_default_payment_method(r));
+	/* its payment method was detached */
+	const fake_payment_method *pm = NULL;
+	check_ok(p, fake_payment_method_retrieve(&pm, p, "pm_fake_00001", NULL));
+	assert_null(fake_payment_method_customer(pm));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_new, fixture_free)
 
 int main(void)
@@ -986,6 +1010,7 @@ int main(void)
 		T(test_customer_set_default_payment_method),
 		T(test_customer_set_default_payment_method_requires_attached),
 		T(test_customer_update_clears_default_payment_method),
+		T(test_customer_delete_tombstone_has_no_default_payment_method),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

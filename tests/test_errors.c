@@ -339,6 +339,252 @@ static void test_errors_bad_script_is_rejected(void **state)
 	check_ok(p, fake_customer_create(&c, p, NULL, NULL));
 }
 
+/* ---- exact request ids ------------------------------------------------------------ */
+
+static void check_request_id(fake_processor *p, const char *want)
+{
+	const char *got = fake_error_last(p)->request_id;
+	if (strcmp(got, want) != 0) {
+		print_error("request_id is %s, expected %s\n", got, want);
+		fail();
+	}
+}
+
+static void test_errors_request_ids_count_from_one(void **state)
+{
+	fake_processor *p = *state;
+	const fake_customer *c = NULL;
+	/* the record of a fresh processor has none yet */
+	assert_string_equal(fake_error_last(p)->request_id, "");
+	assert_int_equal(fake_customer_retrieve(&c, p, "cus_fake_00001", NULL), FAKE_ENOTFOUND);
+	check_request_id(p, "req_fake_00001");
+	check_ok(p, fake_customer_create(&c, p, NULL, NULL));
+	check_request_id(p, "req_fake_00002"); /* a success keeps its request id too */
+	fake_script s = fake_script_api_error();
+	check_ok(p, fake_script_push(p, FAKE_OP_RETRIEVE_CUSTOMER, &s, 1));
+	check_request_id(p, "req_fake_00002"); /* not an operation: no request id of its own */
+	assert_int_equal(fake_customer_retrieve(&c, p, "cus_fake_00001", NULL), FAKE_EAPI);
+	check_request_id(p, "req_fake_00003");
+	check_ok(p, fake_clock_advance(p, 60));
+	check_ok(p, fake_customer_retrieve(&c, p, "cus_fake_00001", NULL));
+	check_request_id(p, "req_fake_00004");
+	/* the event of the create carries the create's id */
+	const fake_event *e = NULL;
+	check_ok(p, fake_event_retrieve(&e, p, "evt_fake_00001", NULL));
+	assert_string_equal(fake_event_request_id(e), "req_fake_00002");
+	check_request_id(p, "req_fake_00005");
+}
+
+/* A stub that makes two nested calls and notes the request ids they got. */
+typedef struct nested_stub {
+	char seen[3][32]; /* the stubbed call's own, then each nested call's */
+} nested_stub;
+
+static int stub_two_nested_calls(void *out, fake_processor *p, const fake_call *call, fake_error *error,
+				 void *user_data)
+{
+	nested_stub *n = user_data;
+	const fake_customer *c = NULL, *missing = NULL;
+	(void)error;
+	snprintf(n->seen[0], sizeof n->seen[0], "%s", fake_error_last(p)->request_id);
+	(void)fake_customer_retrieve(&c, p, call->id, NULL);
+	snprintf(n->seen[1], sizeof n->seen[1], "%s", fake_error_last(p)->request_id);
+	(void)fake_customer_retrieve(&missing, p, "cus_none", NULL);
+	snprintf(n->seen[2], sizeof n->seen[2], "%s", fake_error_last(p)->request_id);
+	*(const void **)out = c;
+	return 0;
+}
+
+static void test_errors_request_ids_after_stub_with_nested_calls(void **state)
+{
+	fake_processor *p = *state;
+	const fake_customer *c = NULL;
+	nested_stub n;
+	memset(&n, 0, sizeof n);
+	check_ok(p, fake_customer_create(&c, p, NULL, NULL)); /* 00001 */
+	check_ok(p, fake_stub_set(p, FAKE_OP_UPDATE_CUSTOMER, stub_two_nested_calls, &n));
+
+	check_ok(p, fake_customer_update(&c, p, "cus_fake_00001", NULL, NULL)); /* 00002 */
+	/* the record describes the stubbed call, with its own request id */
+	check_request_id(p, "req_fake_00002");
+	assert_int_equal(fake_error_last(p)->status, 0);
+	assert_string_equal(n.seen[0], "req_fake_00002");
+	assert_string_equal(n.seen[1], "req_fake_00003");
+	assert_string_equal(n.seen[2], "req_fake_00004");
+	/* the next call comes after the nested ones: three past the stubbed call */
+	assert_int_equal(fake_customer_retrieve(&c, p, "cus_fake_00042", NULL), FAKE_ENOTFOUND);
+	check_request_id(p, "req_fake_00005");
+	check_ok(p, fake_customer_update(&c, p, "cus_fake_00001", NULL, NULL));
+	check_request_id(p, "req_fake_00006");
+	assert_string_equal(n.seen[1], "req_fake_00007");
+	assert_string_equal(n.seen[2], "req_fake_00008");
+	check_ok(p, fake_customer_retrieve(&c, p, "cus_fake_00001", NULL));
+	check_request_id(p, "req_fake_00009");
+}
+
+/* A subscriber that makes one call (a create) from the first event it sees. */
+typedef struct calling_subscriber {
+	int events;
+	char inner[32];
+} calling_subscriber;
+
+static void subscriber_makes_a_call(fake_processor *p, const fake_event *e, void *user_data)
+{
+	calling_subscriber *s = user_data;
+	(void)e;
+	if (s->events++ == 0) {
+		const fake_customer *c = NULL;
+		(void)fake_customer_create(&c, p, NULL, NULL);
+		snprintf(s->inner, sizeof s->inner, "%s", fake_error_last(p)->request_id);
+	}
+}
+
+static void test_errors_request_ids_after_subscriber_calls(void **state)
+{
+	fake_processor *p = *state;
+	const fake_customer *c = NULL;
+	calling_subscriber s;
+	memset(&s, 0, sizeof s);
+	check_ok(p, fake_event_subscribe(p, subscriber_makes_a_call, &s));
+
+	check_ok(p, fake_customer_create(&c, p, NULL, NULL)); /* 00001; its subscriber's create is 00002 */
+	check_request_id(p, "req_fake_00001");
+	assert_string_equal(s.inner, "req_fake_00002");
+	assert_int_equal(s.events, 2);
+	assert_int_equal(fake_customer_retrieve(&c, p, "cus_fake_00009", NULL), FAKE_ENOTFOUND);
+	check_request_id(p, "req_fake_00003");
+
+	const fake_event *e = NULL;
+	check_ok(p, fake_event_retrieve(&e, p, "evt_fake_00001", NULL));
+	assert_string_equal(fake_event_request_id(e), "req_fake_00001");
+	check_ok(p, fake_event_retrieve(&e, p, "evt_fake_00002", NULL));
+	assert_string_equal(fake_event_request_id(e), "req_fake_00002");
+}
+
+static void test_errors_request_id_rollover(void **state)
+{
+	(void)state;
+	fake_processor_options o = FAKE_PROCESSOR_OPTIONS_INIT;
+	fake_processor *p = NULL;
+	const fake_customer *c = NULL;
+	char want[32];
+	o.id_width = 1;
+	assert_int_equal(fake_processor_new(&p, &o), 0);
+	for (int i = 1; i <= 12; i++) {
+		assert_int_equal(fake_customer_retrieve(&c, p, "cus_fake_1", NULL), FAKE_ENOTFOUND);
+		snprintf(want, sizeof want, "req_fake_%d", i);
+		check_request_id(p, want);
+	}
+	/* across a rollover inside a stub: 98 stubbed, 99 and 100 nested, 101 next */
+	check_ok(p, fake_processor_reset(p));
+	nested_stub n;
+	memset(&n, 0, sizeof n);
+	for (int i = 1; i <= 7; i++)
+		assert_int_equal(fake_customer_retrieve(&c, p, "cus_fake_1", NULL), FAKE_ENOTFOUND);
+	check_request_id(p, "req_fake_7");
+	check_ok(p, fake_stub_set(p, FAKE_OP_UPDATE_CUSTOMER, stub_two_nested_calls, &n));
+	check_ok(p, fake_customer_update(&c, p, "cus_fake_1", NULL, NULL));
+	check_request_id(p, "req_fake_8");
+	assert_string_equal(n.seen[1], "req_fake_9");
+	assert_string_equal(n.seen[2], "req_fake_10");
+	assert_int_equal(fake_customer_retrieve(&c, p, "cus_fake_1", NULL), FAKE_ENOTFOUND);
+	check_request_id(p, "req_fake_11");
+	fake_processor_free(p);
+
+	/* the default width: req_fake_99999, then req_fake_100000 */
+	assert_int_equal(fake_processor_new(&p, NULL), 0);
+	for (int i = 1; i <= 99999; i++)
+		(void)fake_customer_retrieve(&c, p, "cus_fake_00001", NULL);
+	check_request_id(p, "req_fake_99999");
+	assert_int_equal(fake_customer_retrieve(&c, p, "cus_fake_00001", NULL), FAKE_ENOTFOUND);
+	check_request_id(p, "req_fake_100000");
+	check_ok(p, fake_customer_create(&c, p, NULL, NULL));
+	check_request_id(p, "req_fake_100001");
+	fake_processor_free(p);
+}
+
+/* ---- the payment fields of the record ------------------------------------------------ */
+
+static void decline_a_payment(fake_processor *p)
+{
+	fake_payment_intent_create_params cp = FAKE_PAYMENT_INTENT_CREATE_PARAMS_INIT;
+	const fake_payment_intent *pi = NULL;
+	cp.amount = 2000;
+	cp.currency = "usd";
+	cp.payment_method = "pm_card_chargeDeclined";
+	cp.confirm = true;
+	assert_int_equal(fake_payment_intent_create(&pi, p, &cp, NULL), FAKE_ECARD);
+	assert_true(fake_error_last(p)->charge[0] != '\0');
+	assert_true(fake_error_last(p)->payment_intent[0] != '\0');
+}
+
+static void check_no_payment_named(fake_processor *p)
+{
+	const fake_error *e = fake_error_last(p);
+	assert_true(e->status < 0);
+	assert_string_equal(e->charge, "");
+	assert_string_equal(e->payment_intent, "");
+	assert_string_equal(e->decline_code, "");
+}
+
+static int stub_fails_plainly(void *out, fake_processor *p, const fake_call *call, fake_error *error, void *user_data)
+{
+	(void)out;
+	(void)p;
+	(void)call;
+	(void)error;
+	(void)user_data;
+	return FAKE_EAPI;
+}
+
+static void test_errors_payment_fields_cleared_by_later_failures(void **state)
+{
+	fake_processor *p = *state;
+	const fake_customer *c = NULL;
+
+	decline_a_payment(p);
+	assert_string_equal(fake_error_last(p)->payment_intent, "pi_fake_00001");
+	assert_string_equal(fake_error_last(p)->charge, "ch_fake_00001");
+	/* a failing call that is not an operation */
+	assert_int_equal(fake_event_subscribe(p, NULL, NULL), FAKE_EINVAL);
+	check_no_payment_named(p);
+
+	decline_a_payment(p);
+	/* a failing lookup */
+	assert_int_equal(fake_customer_retrieve(&c, p, "cus_fake_00042", NULL), FAKE_ENOTFOUND);
+	check_no_payment_named(p);
+
+	decline_a_payment(p);
+	/* a failing clock move and script push */
+	assert_int_equal(fake_clock_advance(p, -1), FAKE_EINVAL);
+	check_no_payment_named(p);
+	decline_a_payment(p);
+	fake_script bad = fake_script_api_error();
+	bad.version = 0;
+	assert_int_equal(fake_script_push(p, FAKE_OP_CREATE_CUSTOMER, &bad, 1), FAKE_EINVAL);
+	check_no_payment_named(p);
+
+	/* a scripted error and a failing stub */
+	decline_a_payment(p);
+	fake_script s = fake_script_rate_limit(3);
+	check_ok(p, fake_script_push(p, FAKE_OP_RETRIEVE_CUSTOMER, &s, 1));
+	decline_a_payment(p);
+	assert_int_equal(fake_customer_retrieve(&c, p, "cus_fake_00001", NULL), FAKE_ERATELIMIT);
+	check_no_payment_named(p);
+	check_ok(p, fake_stub_set(p, FAKE_OP_LIST_CUSTOMERS, stub_fails_plainly, NULL));
+	decline_a_payment(p);
+	fake_list page;
+	assert_int_equal(fake_customer_list(&page, p, NULL, NULL), FAKE_EAPI);
+	check_no_payment_named(p);
+
+	/* a success clears them too */
+	decline_a_payment(p);
+	check_ok(p, fake_customer_create(&c, p, NULL, NULL));
+	assert_int_equal(fake_error_last(p)->status, 0);
+	assert_string_equal(fake_error_last(p)->charge, "");
+	assert_string_equal(fake_error_last(p)->payment_intent, "");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fixture_new, fixture_free)
@@ -358,6 +604,11 @@ int main(void)
 		T(test_errors_idempotency_error_script),
 		T(test_errors_custom_error_script_gets_status_defaults),
 		T(test_errors_bad_script_is_rejected),
+		T(test_errors_request_ids_count_from_one),
+		T(test_errors_request_ids_after_stub_with_nested_calls),
+		T(test_errors_request_ids_after_subscriber_calls),
+		cmocka_unit_test(test_errors_request_id_rollover),
+		T(test_errors_payment_fields_cleared_by_later_failures),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -602,6 +602,169 @@ static void test_events_synthesize_events_off(void **state)
 	assert_null(e);
 }
 
+/* ---- request ids of events ---------------------------------------------------------- */
+
+/* A subscriber that makes a call with events (a create) from the first
+ * event it sees, and notes that call's request id. */
+typedef struct creating_subscriber {
+	int events;
+	char inner[32];
+} creating_subscriber;
+
+static void create_on_first_event(fake_processor *p, const fake_event *e, void *user_data)
+{
+	creating_subscriber *s = user_data;
+	(void)e;
+	if (s->events++ == 0) {
+		const fake_customer *c = NULL;
+		fake_customer_create_params cp = FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+		cp.payment_method = "pm_card_visa"; /* two events: customer.created, payment_method.attached */
+		check_ok(p, fake_customer_create(&c, p, &cp, NULL));
+		snprintf(s->inner, sizeof s->inner, "%s", fake_error_last(p)->request_id);
+	}
+}
+
+/* A stub for update_customer that updates the customer itself, through
+ * set_default_payment_method: a nested call with an event of its own. */
+static int stub_nested_update(void *out, fake_processor *p, const fake_call *call, fake_error *error,
+			      void *user_data)
+{
+	char *inner = user_data;
+	(void)error;
+	const fake_customer *c = NULL;
+	int rc = fake_customer_set_default_payment_method(&c, p, call->id, "pm_fake_00001", NULL);
+	snprintf(inner, 32, "%s", fake_error_last(p)->request_id);
+	*(const void **)out = c;
+	return rc;
+}
+
+static void test_events_request_ids_per_call(void **state)
+{
+	fake_processor *p = *state;
+	creating_subscriber sub;
+	char stub_inner[32] = "";
+	char ids[8][32];
+	memset(&sub, 0, sizeof sub);
+
+	/* a compound call: both events carry its id */
+	fake_customer_create_params cp = FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+	const fake_customer *c = NULL;
+	cp.payment_method = "pm_card_visa";
+	check_ok(p, fake_customer_create(&c, p, &cp, NULL)); /* evt 1, 2 */
+	snprintf(ids[0], sizeof ids[0], "%s", fake_error_last(p)->request_id);
+
+	/* a subscriber's call: its events carry the subscriber call's id */
+	check_ok(p, fake_event_subscribe(p, create_on_first_event, &sub));
+	check_ok(p, fake_customer_create(&c, p, NULL, NULL)); /* evt 3; the subscriber's create: evt 4, 5 */
+	snprintf(ids[1], sizeof ids[1], "%s", fake_error_last(p)->request_id);
+	snprintf(ids[2], sizeof ids[2], "%s", sub.inner);
+	check_ok(p, fake_event_unsubscribe(p, create_on_first_event, &sub));
+
+	/* a stub's nested call: its event carries the nested call's id */
+	check_ok(p, fake_stub_set(p, FAKE_OP_UPDATE_CUSTOMER, stub_nested_update, stub_inner));
+	check_ok(p, fake_customer_update(&c, p, "cus_fake_00001", NULL, NULL)); /* the nested call: evt 6 */
+	snprintf(ids[3], sizeof ids[3], "%s", fake_error_last(p)->request_id);
+	snprintf(ids[4], sizeof ids[4], "%s", stub_inner);
+	check_ok(p, fake_stub_set(p, FAKE_OP_UPDATE_CUSTOMER, NULL, NULL));
+
+	/* a plain call after all that */
+	cust_set_email(p, "cus_fake_00002", "x@example.com"); /* evt 7 */
+	snprintf(ids[5], sizeof ids[5], "%s", fake_error_last(p)->request_id);
+
+	/* every call had its own id */
+	for (int i = 0; i < 6; i++)
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(ids[i], ids[j]);
+
+	static const struct {
+		const char *type;
+		int call;
+	} want[] = {
+		{ "customer.created", 0 },        { "payment_method.attached", 0 },
+		{ "customer.created", 1 },        { "customer.created", 2 },
+		{ "payment_method.attached", 2 }, { "customer.updated", 4 },
+		{ "customer.updated", 5 },
+	};
+	assert_int_equal(fake_event_count(p), 7);
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		const fake_event *e = event_nth(p, i + 1);
+		assert_string_equal(fake_event_type(e), want[i].type);
+		if (strcmp(fake_event_request_id(e), ids[want[i].call]) != 0) {
+			print_error("event %zu (%s) has request id %s, expected %s\n", i + 1, fake_event_type(e),
+				    fake_event_request_id(e), ids[want[i].call]);
+			fail();
+		}
+	}
+	/* two events share a request id only when one call caused both */
+	for (size_t i = 0; i < 7; i++)
+		for (size_t j = 0; j < i; j++)
+			if (want[i].call != want[j].call)
+				assert_string_not_equal(fake_event_request_id(event_nth(p, i + 1)),
+							fake_event_request_id(event_nth(p, j + 1)));
+}
+
+/* ---- a subscriber that unsubscribes and re-subscribes itself ---------------------------- */
+
+typedef struct resubscriber {
+	size_t n;
+	char ids[REC_MAX][32];
+	int rc_unsubscribe, rc_subscribe;
+} resubscriber;
+
+static void resubscribe_fn(fake_processor *p, const fake_event *e, void *user_data)
+{
+	resubscriber *r = user_data;
+	if (r->n < REC_MAX)
+		snprintf(r->ids[r->n], sizeof r->ids[r->n], "%s", fake_event_id(e));
+	r->n++;
+	int rc = fake_event_unsubscribe(p, resubscribe_fn, r);
+	if (rc)
+		r->rc_unsubscribe = rc;
+	rc = fake_event_subscribe(p, resubscribe_fn, r);
+	if (rc)
+		r->rc_subscribe = rc;
+}
+
+static void test_events_subscriber_resubscribes_itself(void **state)
+{
+	fake_processor *p = *state;
+	resubscriber r;
+	int other = 0;
+	memset(&r, 0, sizeof r);
+	check_ok(p, fake_event_subscribe(p, resubscribe_fn, &r));
+	check_ok(p, fake_event_subscribe(p, other_fn, &other));
+
+	/* one call, two events; then another call, then a three-event call */
+	fake_customer_create_params cp = FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+	const fake_customer *c = NULL;
+	cp.payment_method = "pm_card_visa";
+	check_ok(p, fake_customer_create(&c, p, &cp, NULL));
+	assert_int_equal(r.n, 2);
+	cust_set_email(p, "cus_fake_00001", "a@example.com");
+	assert_int_equal(r.n, 3);
+	check_ok(p, fake_customer_delete(&c, p, "cus_fake_00001", NULL)); /* customer.deleted, payment_method.detached */
+	assert_int_equal(r.rc_unsubscribe, 0);
+	assert_int_equal(r.rc_subscribe, 0);
+
+	/* every event exactly once, in order */
+	assert_int_equal(r.n, fake_event_count(p));
+	assert_int_equal(r.n, 5);
+	for (size_t i = 0; i < r.n; i++) {
+		char want[32];
+		snprintf(want, sizeof want, "evt_fake_%05zu", i + 1);
+		assert_string_equal(r.ids[i], want);
+	}
+	/* the other subscriber was not disturbed */
+	assert_int_equal(other, 5);
+	/* and it is subscribed exactly once now */
+	assert_int_equal(fake_event_subscribe(p, resubscribe_fn, &r), FAKE_EINVAL);
+	check_ok(p, fake_event_unsubscribe(p, resubscribe_fn, &r));
+	assert_int_equal(fake_event_unsubscribe(p, resubscribe_fn, &r), FAKE_ENOTFOUND);
+	cust_new(p, NULL);
+	assert_int_equal(r.n, 5);
+	assert_int_equal(other, 6);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_new, fixture_free)
 #define TQ(f) cmocka_unit_test_setup_teardown(f, fixture_new_quiet, fixture_free)
 
@@ -629,6 +792,8 @@ int main(void)
 		T(test_events_subscribe_null_fn),
 		T(test_events_subscriber_not_called_on_failure),
 		T(test_events_request_no_events),
+		T(test_events_request_ids_per_call),
+		T(test_events_subscriber_resubscribes_itself),
 		TQ(test_events_synthesize_events_off),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

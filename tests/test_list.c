@@ -486,6 +486,71 @@ static void test_list_iter_error_stops_walk(void **state)
 	assert_string_equal(fake_error_last(p)->type, "api_error");
 }
 
+/* Walks with a rate-limit script on page fetch `fail_fetch` (1-based): the
+ * walk reports FAKE_ERATELIMIT once, then resumes, and yields every one of
+ * the 25 customers exactly once, in order. */
+static void check_iter_retry(fake_processor *p, bool backward, int fail_fetch)
+{
+	fake_customer_list_params lp = FAKE_CUSTOMER_LIST_PARAMS_INIT;
+	fake_list_iter it;
+	const void *obj = NULL;
+	int seen[26];
+	size_t n = 0;
+	int rc, rate_limited = 0;
+	bool armed = false;
+	char want[32];
+
+	memset(seen, 0, sizeof seen);
+	lp.page.limit = 10;
+	if (backward)
+		lp.page.ending_before = "cus_fake_00001"; /* walks cus 2 .. 25, oldest first */
+	fake_list_iter_init(&it, p, FAKE_OP_LIST_CUSTOMERS, &lp, NULL);
+	uint64_t calls = fake_call_count(p, FAKE_OP_LIST_CUSTOMERS);
+	for (;;) {
+		/* page k is fetched by the next() that follows (k - 1) * 10 objects */
+		if (!armed && n == (size_t)(fail_fetch - 1) * 10) {
+			fake_script s = fake_script_rate_limit(2);
+			check_ok(p, fake_script_push(p, FAKE_OP_LIST_CUSTOMERS, &s, 1));
+			armed = true;
+		}
+		obj = SENTINEL;
+		rc = fake_list_iter_next(&obj, &it);
+		if (rc == FAKE_ERATELIMIT) {
+			rate_limited++;
+			assert_int_equal(rate_limited, 1); /* once only: the retry must not fail again */
+			assert_null(obj);
+			assert_int_equal(fake_error_last(p)->retry_after, 2);
+			assert_string_equal(fake_error_last(p)->type, "rate_limit_error");
+			continue; /* retry: the same call resumes the walk */
+		}
+		if (rc != 0)
+			break;
+		size_t k = backward ? n + 2 : 25 - n;
+		assert_string_equal(fake_customer_id(obj), cus_id(k, want));
+		seen[k]++;
+		n++;
+		assert_true(n <= 25);
+	}
+	assert_int_equal(rc, FAKE_ITEROVER);
+	assert_int_equal(rate_limited, 1);
+	size_t total = backward ? 24 : 25;
+	assert_int_equal(n, total);
+	for (size_t k = backward ? 2 : 1; k <= 25; k++)
+		assert_int_equal(seen[k], 1);
+	/* three pages, and the one call the script answered */
+	assert_int_equal(fake_call_count(p, FAKE_OP_LIST_CUSTOMERS) - calls, 4);
+}
+
+static void test_list_iter_retry_after_rate_limit(void **state)
+{
+	fake_processor *p = *state;
+	cust_make(p, 25);
+	check_iter_retry(p, false, 2); /* the second page fetch */
+	check_iter_retry(p, false, 3); /* the third */
+	check_iter_retry(p, false, 1); /* the very first */
+	check_iter_retry(p, true, 2);  /* walking towards newer objects */
+}
+
 static void test_list_iter_bad_use(void **state)
 {
 	fake_processor *p = *state;
@@ -601,6 +666,7 @@ int main(void)
 		T(test_list_iter_payment_methods),
 		T(test_list_iter_events_with_type),
 		T(test_list_iter_error_stops_walk),
+		T(test_list_iter_retry_after_rate_limit),
 		T(test_list_iter_bad_use),
 		T(test_list_events_cursors),
 		T(test_list_payment_methods_limit),

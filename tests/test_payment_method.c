@@ -673,6 +673,113 @@ static void test_payment_method_list_requires_customer(void **state)
 	assert_int_equal(page.count, 0);
 }
 
+/* ---- expiry on update, detached and unattached methods ------------------------------- */
+
+static void test_payment_method_update_year_checked_with_stored_month(void **state)
+{
+	fake_processor *p = *state;
+	fake_payment_method_create_params pp = FAKE_PAYMENT_METHOD_CREATE_PARAMS_INIT;
+	fake_payment_method_update_params up = FAKE_PAYMENT_METHOD_UPDATE_PARAMS_INIT;
+	const fake_payment_method *pm = NULL, *u = SENTINEL;
+
+	pp.card_number = "4242424242424242";
+	pp.exp_month = 3;
+	pp.exp_year = 2028;
+	check_ok(p, fake_payment_method_create(&pm, p, &pp, NULL));
+	cust_new(p);
+	pm_attach(p, "pm_fake_00001", "cus_fake_00001");
+	check_ok(p, fake_clock_advance_to(p, 1782864000)); /* 2026-07-01 */
+	size_t events = fake_event_count(p);
+
+	/* 2026 alone is a valid year, but with the stored month 3 the card expired in March */
+	up.exp_year = 2026;
+	check_fails(p, fake_payment_method_update(&u, p, "pm_fake_00001", &up, NULL), FAKE_EINVAL,
+		    "invalid_expiry_year", "card[exp_year]");
+	check_record(p, "invalid_request_error", 400);
+	assert_null(u);
+	assert_int_equal(fake_payment_method_card_exp_month(pm), 3);
+	assert_int_equal(fake_payment_method_card_exp_year(pm), 2028);
+	assert_int_equal(fake_event_count(p), events);
+
+	/* with a month that is not past, the same year is fine */
+	up.exp_month = 7;
+	check_ok(p, fake_payment_method_update(&u, p, "pm_fake_00001", &up, NULL));
+	assert_int_equal(fake_payment_method_card_exp_month(pm), 7);
+	assert_int_equal(fake_payment_method_card_exp_year(pm), 2026);
+	assert_int_equal(fake_event_count(p), events + 1);
+
+	/* and a past month alone, against the stored year 2026, is refused */
+	fake_payment_method_update_params month = FAKE_PAYMENT_METHOD_UPDATE_PARAMS_INIT;
+	month.exp_month = 6;
+	u = SENTINEL;
+	check_fails(p, fake_payment_method_update(&u, p, "pm_fake_00001", &month, NULL), FAKE_EINVAL, NULL, NULL);
+	assert_null(u);
+	assert_int_equal(fake_payment_method_card_exp_month(pm), 7);
+	assert_int_equal(fake_event_count(p), events + 1);
+}
+
+static void test_payment_method_detached_cannot_be_attached_again(void **state)
+{
+	fake_processor *p = *state;
+	const fake_payment_method *out = SENTINEL;
+	cust_new(p);
+	cust_new(p);
+	const fake_payment_method *pm = pm_new(p, "4242424242424242");
+	pm_attach(p, "pm_fake_00001", "cus_fake_00001");
+	check_ok(p, fake_payment_method_detach(&out, p, "pm_fake_00001", NULL));
+	size_t events = fake_event_count(p);
+
+	out = SENTINEL;
+	check_fails(p, pm_attach_rc(p, &out, "pm_fake_00001", "cus_fake_00001"), FAKE_EINVAL, "", "");
+	check_record(p, "invalid_request_error", 400);
+	assert_non_null(strstr(fake_error_last(p)->message, "It may not be used again."));
+	assert_null(out);
+	check_fails(p, pm_attach_rc(p, &out, "pm_fake_00001", "cus_fake_00002"), FAKE_EINVAL, "", "");
+	assert_null(fake_payment_method_customer(pm));
+	assert_int_equal(fake_event_count(p), events);
+	assert_int_equal(pm_listed(p, "cus_fake_00001"), 0);
+	assert_int_equal(pm_listed(p, "cus_fake_00002"), 0);
+
+	/* the payment methods of a deleted customer are detached the same way */
+	pm_attach(p, "pm_card_visa", "cus_fake_00001"); /* pm_fake_00002 */
+	const fake_customer *c = NULL;
+	check_ok(p, fake_customer_delete(&c, p, "cus_fake_00001", NULL));
+	check_fails(p, pm_attach_rc(p, &out, "pm_fake_00002", "cus_fake_00002"), FAKE_EINVAL, "", "");
+	assert_null(out);
+}
+
+static void test_payment_method_update_requires_attached(void **state)
+{
+	fake_processor *p = *state;
+	fake_payment_method_update_params up = FAKE_PAYMENT_METHOD_UPDATE_PARAMS_INIT;
+	const fake_payment_method *u = SENTINEL, *out = NULL;
+	const fake_payment_method *pm = pm_new(p, "4242424242424242");
+
+	up.billing_name = "Not Applied";
+	up.exp_month = 5;
+	check_fails(p, fake_payment_method_update(&u, p, "pm_fake_00001", &up, NULL), FAKE_EINVAL, "", "id");
+	assert_string_equal(fake_error_last(p)->message,
+			    "You must save this PaymentMethod to a customer before you update it.");
+	check_record(p, "invalid_request_error", 400);
+	assert_null(u);
+	assert_null(fake_payment_method_billing_name(pm));
+	assert_int_equal(fake_payment_method_card_exp_month(pm), 12);
+
+	/* attached, it can be updated; detached, no more */
+	cust_new(p);
+	pm_attach(p, "pm_fake_00001", "cus_fake_00001");
+	check_ok(p, fake_payment_method_update(&u, p, "pm_fake_00001", &up, NULL));
+	assert_string_equal(fake_payment_method_billing_name(pm), "Not Applied");
+	check_ok(p, fake_payment_method_detach(&out, p, "pm_fake_00001", NULL));
+	size_t events = fake_event_count(p);
+	up.billing_name = "Again";
+	u = SENTINEL;
+	check_fails(p, fake_payment_method_update(&u, p, "pm_fake_00001", &up, NULL), FAKE_EINVAL, "", "id");
+	assert_null(u);
+	assert_string_equal(fake_payment_method_billing_name(pm), "Not Applied");
+	assert_int_equal(fake_event_count(p), events);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_new, fixture_free)
 
 int main(void)
@@ -706,6 +813,9 @@ int main(void)
 		T(test_payment_method_detach_default_clears_default),
 		T(test_payment_method_list_by_customer),
 		T(test_payment_method_list_requires_customer),
+		T(test_payment_method_update_year_checked_with_stored_month),
+		T(test_payment_method_detached_cannot_be_attached_again),
+		T(test_payment_method_update_requires_attached),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

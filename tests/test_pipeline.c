@@ -756,6 +756,115 @@ static void test_pipeline_stub_set_bad_op(void **state)
 	assert_int_equal(log.calls, 0);
 }
 
+/* A stub that answers with the object `*(const void **)user_data`, of any type. */
+static int stub_answer_object(void *out, fake_processor *p, const fake_call *call, fake_error *error,
+			      void *user_data)
+{
+	(void)p;
+	(void)call;
+	(void)error;
+	*(const void **)out = *(const void **)user_data;
+	return 0;
+}
+
+static void test_pipeline_stub_wrong_object_type(void **state)
+{
+	fake_processor *p = *state;
+	const fake_customer *c = NULL;
+	const fake_payment_method *pm = NULL;
+	const void *answer = NULL;
+	fake_payment_method_create_params pp = FAKE_PAYMENT_METHOD_CREATE_PARAMS_INIT;
+
+	cust_new(p);
+	pp.card_number = "4242424242424242";
+	check_ok(p, fake_payment_method_create(&pm, p, &pp, NULL));
+	/* a payment method where a customer is due */
+	answer = pm;
+	check_ok(p, fake_stub_set(p, FAKE_OP_RETRIEVE_CUSTOMER, stub_answer_object, &answer));
+	c = SENTINEL;
+	check_fails(p, fake_customer_retrieve(&c, p, "cus_fake_00001", NULL), FAKE_EAPI, "", "");
+	assert_null(c);
+	check_record(p, "api_error", 500);
+	assert_string_equal(fake_error_last(p)->message,
+			    "The stub for retrieve_customer returned a payment_method, not a customer.");
+	/* an event where a payment intent is due */
+	const fake_event *e = NULL;
+	check_ok(p, fake_event_retrieve(&e, p, "evt_fake_00001", NULL));
+	answer = e;
+	check_ok(p, fake_stub_set(p, FAKE_OP_CREATE_PAYMENT_INTENT, stub_answer_object, &answer));
+	const fake_payment_intent *pi = SENTINEL;
+	check_fails(p, fake_payment_intent_create(&pi, p, NULL, NULL), FAKE_EAPI, NULL, NULL);
+	assert_null(pi);
+	/* the right type, or NULL, is accepted */
+	answer = NULL;
+	check_ok(p, fake_stub_set(p, FAKE_OP_RETRIEVE_CUSTOMER, stub_answer_object, &answer));
+	c = SENTINEL;
+	check_ok(p, fake_customer_retrieve(&c, p, "cus_fake_00001", NULL));
+	assert_null(c);
+	answer = fake_event_object(e); /* a customer snapshot is a customer */
+	check_ok(p, fake_customer_retrieve(&c, p, "cus_fake_00001", NULL));
+	assert_string_equal(fake_customer_id(c), "cus_fake_00001");
+	/* nothing was created by any of it */
+	check_create_untouched(p, 1, 1, "cus_fake_00002");
+}
+
+/* A list stub that claims `count` objects, all the same customer. */
+static int stub_list_count(void *out, fake_processor *p, const fake_call *call, fake_error *error, void *user_data)
+{
+	fake_list *page = out;
+	const fake_customer *c = NULL;
+	size_t count = *(const size_t *)user_data;
+	(void)call;
+	(void)error;
+	if (fake_customer_retrieve(&c, p, "cus_fake_00001", NULL) != 0)
+		return FAKE_EAPI;
+	for (size_t i = 0; i < count && i < FAKE_LIST_LIMIT_MAX; i++)
+		page->data[i] = c;
+	page->count = count;
+	page->has_more = true;
+	return 0;
+}
+
+static void test_pipeline_stub_list_too_long(void **state)
+{
+	fake_processor *p = *state;
+	fake_list page;
+	size_t count = FAKE_LIST_LIMIT_MAX;
+
+	cust_new(p);
+	check_ok(p, fake_stub_set(p, FAKE_OP_LIST_CUSTOMERS, stub_list_count, &count));
+	check_ok(p, fake_customer_list(&page, p, NULL, NULL));
+	assert_int_equal(page.count, FAKE_LIST_LIMIT_MAX);
+
+	count = FAKE_LIST_LIMIT_MAX + 1;
+	page.count = 7;
+	page.has_more = true;
+	check_fails(p, fake_customer_list(&page, p, NULL, NULL), FAKE_EAPI, "", "");
+	check_record(p, "api_error", 500);
+	assert_int_equal(page.count, 0);
+	assert_false(page.has_more);
+	/* through an iterator too */
+	fake_list_iter it;
+	const void *o = SENTINEL;
+	fake_list_iter_init(&it, p, FAKE_OP_LIST_CUSTOMERS, NULL, NULL);
+	assert_int_equal(fake_list_iter_next(&o, &it), FAKE_EAPI);
+	assert_null(o);
+}
+
+/* The message names the count the stub gave, not the emptied page's. */
+static void test_pipeline_stub_list_too_long_message(void **state)
+{
+	fake_processor *p = *state;
+	fake_list page;
+	size_t count = FAKE_LIST_LIMIT_MAX + 1;
+
+	cust_new(p);
+	check_ok(p, fake_stub_set(p, FAKE_OP_LIST_CUSTOMERS, stub_list_count, &count));
+	assert_int_equal(fake_customer_list(&page, p, NULL, NULL), FAKE_EAPI);
+	assert_string_equal(fake_error_last(p)->message,
+			    "The stub for list_customers returned 101 objects, more than 100.");
+}
+
 /* ---- operation names ----------------------------------------------------- */
 
 static void test_pipeline_op_names(void **state)
@@ -772,6 +881,8 @@ static void test_pipeline_op_names(void **state)
 		"authenticate_payment_intent", "capture_payment_intent", "cancel_payment_intent",
 		"list_payment_intents", "retrieve_charge", "list_charges", "retrieve_balance_transaction",
 		"create_refund", "retrieve_refund", "list_refunds",
+		"create_setup_intent", "retrieve_setup_intent", "confirm_setup_intent",
+		"authenticate_setup_intent", "cancel_setup_intent", "list_setup_intents",
 	};
 
 	assert_string_equal(fake_op_name(FAKE_OP_CREATE_CUSTOMER), "create_customer");
@@ -835,6 +946,9 @@ int main(void)
 		T(test_pipeline_stub_create_does_not_consume_id),
 		T(test_pipeline_stub_list_fills_page),
 		T(test_pipeline_stub_set_bad_op),
+		T(test_pipeline_stub_wrong_object_type),
+		T(test_pipeline_stub_list_too_long),
+		T(test_pipeline_stub_list_too_long_message),
 		T(test_pipeline_op_names),
 		T(test_pipeline_op_from_name_errors),
 	};
