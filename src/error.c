@@ -28,6 +28,8 @@ static const struct status_info {
 	  "idempotency_error", 400 },
 	{ FAKE_ELIMIT, "FAKE_ELIMIT", "a limit was reached", "invalid_request_error", 400 },
 	{ FAKE_ENOMEM, "FAKE_ENOMEM", "out of memory", "api_error", 500 },
+	{ FAKE_ESIGNATURE, "FAKE_ESIGNATURE", "the webhook signature did not verify", "signature_verification_error",
+	  400 },
 	{ FAKE_ITEROVER, "FAKE_ITEROVER", "no more items", "", 0 },
 };
 

@@ -20,6 +20,7 @@
 #include "charge.h"
 #include "refund.h"
 #include "setup_intent.h"
+#include "webhook.h"
 #include "control.h"
 
 #endif
