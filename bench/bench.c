@@ -136,6 +136,27 @@ static double reset_10000(struct bench *b)
 	return timed_resets(b, 3, 10000, false);
 }
 
+/* Signs and verifies a 1 KiB event payload, as a handler would. */
+static double sign_verify_webhook(struct bench *b)
+{
+	enum { N = 20000 };
+	static char payload[1024];
+	memset(payload, 'x', sizeof(payload) - 1);
+	memcpy(payload, "{\"id\":\"evt_fake_00001\",\"object\":\"event\",\"pad\":\"", 47);
+	payload[sizeof(payload) - 3] = '"';
+	payload[sizeof(payload) - 2] = '}';
+	size_t len = strlen(payload);
+	char header[FAKE_WEBHOOK_HEADER_MAX];
+	double t0 = now_ns();
+	for (size_t i = 0; i < N; i++) {
+		check(b, fake_webhook_sign(header, sizeof(header), b->p, "whsec_bench", 1767225600, payload, len),
+		      "fake_webhook_sign");
+		check(b, fake_webhook_verify(b->p, payload, len, header, "whsec_bench", 1767225600, 300),
+		      "fake_webhook_verify");
+	}
+	return (now_ns() - t0) / N;
+}
+
 static const struct bench_case {
 	const char *name;
 	double (*run)(struct bench *b);
@@ -147,6 +168,7 @@ static const struct bench_case {
 	{ "reset, 10 customers", reset_10, 2000 },
 	{ "reset, typical test (50 cus + 50 pm)", reset_typical, 2000 },
 	{ "reset, 10,000 customers", reset_10000, 0 },
+	{ "sign + verify a 1 KiB webhook payload", sign_verify_webhook, 0 },
 };
 
 static int cmp_double(const void *a, const void *b)
