@@ -91,13 +91,14 @@ static void dispatch(fake_processor *p)
 	p->depth++;
 	const fake__table *t = &p->tables[FAKE_OBJECT_EVENT];
 	while (p->delivered < t->len) {
-		const fake_event *e = (const fake_event *)t->items[p->delivered++];
+		struct fake_event *e = (struct fake_event *)t->items[p->delivered++];
 		/* Subscribers added during delivery start with the next event;
 		 * removed ones are blanked (fn NULL) and compacted afterwards. */
 		size_t n = p->subscriber_count;
 		for (size_t i = 0; i < n; i++)
 			if (p->subscribers[i].fn)
 				p->subscribers[i].fn(p, e, p->subscribers[i].user_data);
+		fake__webhook_deliver(p, e);
 	}
 	size_t kept = 0;
 	for (size_t i = 0; i < p->subscriber_count; i++)
@@ -113,7 +114,7 @@ void fake__event_deliver(fake_processor *p)
 	size_t recorded = p->tables[FAKE_OBJECT_EVENT].len;
 	if (p->delivering || p->delivered == recorded)
 		return;
-	if (!p->subscriber_count) {
+	if (!p->subscriber_count && !p->tables[FAKE_OBJECT_WEBHOOK_ENDPOINT].len) {
 		p->delivered = recorded;
 		return;
 	}
@@ -177,6 +178,11 @@ const char *fake_event_previous_attribute(const fake_event *e, size_t i)
 const char *fake_event_request_id(const fake_event *e)
 {
 	return e ? e->request_id : NULL;
+}
+
+unsigned int fake_event_pending_webhooks(const fake_event *e)
+{
+	return e ? e->pending_webhooks : 0;
 }
 
 size_t fake_event_count(const fake_processor *p)

@@ -126,6 +126,11 @@ static int setup_intents(fake_list *out, fake_processor *p, const void *params, 
 	return fake_setup_intent_list(out, p, params, request);
 }
 
+static int webhook_endpoints(fake_list *out, fake_processor *p, const void *params, const fake_request *request)
+{
+	return fake_webhook_endpoint_list(out, p, params, request);
+}
+
 static const fake_customer_list_params customers_init = FAKE_CUSTOMER_LIST_PARAMS_INIT;
 static const fake_payment_method_list_params payment_methods_init = FAKE_PAYMENT_METHOD_LIST_PARAMS_INIT;
 static const fake_event_list_params events_init = FAKE_EVENT_LIST_PARAMS_INIT;
@@ -135,6 +140,7 @@ static const fake_payment_intent_list_params payment_intents_init = FAKE_PAYMENT
 static const fake_charge_list_params charges_init = FAKE_CHARGE_LIST_PARAMS_INIT;
 static const fake_refund_list_params refunds_init = FAKE_REFUND_LIST_PARAMS_INIT;
 static const fake_setup_intent_list_params setup_intents_init = FAKE_SETUP_INTENT_LIST_PARAMS_INIT;
+static const fake_webhook_endpoint_list_params webhook_endpoints_init = FAKE_WEBHOOK_ENDPOINT_LIST_PARAMS_INIT;
 
 #define LIST(op, type, init, fn) { op, sizeof(type), offsetof(type, page), &init, fn }
 static const struct list_op {
@@ -153,6 +159,8 @@ static const struct list_op {
 	LIST(FAKE_OP_LIST_CHARGES, fake_charge_list_params, charges_init, charges),
 	LIST(FAKE_OP_LIST_REFUNDS, fake_refund_list_params, refunds_init, refunds),
 	LIST(FAKE_OP_LIST_SETUP_INTENTS, fake_setup_intent_list_params, setup_intents_init, setup_intents),
+	LIST(FAKE_OP_LIST_WEBHOOK_ENDPOINTS, fake_webhook_endpoint_list_params, webhook_endpoints_init,
+	     webhook_endpoints),
 };
 
 /* Room for a copy of any list params struct. */
@@ -170,6 +178,7 @@ _Static_assert(sizeof(fake_payment_intent_list_params) <= PARAMS_MAX, "list para
 _Static_assert(sizeof(fake_charge_list_params) <= PARAMS_MAX, "list params too large");
 _Static_assert(sizeof(fake_refund_list_params) <= PARAMS_MAX, "list params too large");
 _Static_assert(sizeof(fake_setup_intent_list_params) <= PARAMS_MAX, "list params too large");
+_Static_assert(sizeof(fake_webhook_endpoint_list_params) <= PARAMS_MAX, "list params too large");
 
 /* Fetches the next page: the first with the caller's params, the next ones
  * with the cursor moved past the last object seen. */

@@ -271,6 +271,7 @@ struct fake_event {
 	const char *const *changed;  /* static field names: previous_attributes keys */
 	size_t changed_count;
 	const char *request_id;      /* NULL for timeline work */
+	unsigned int pending_webhooks; /* endpoints still owed a successful delivery */
 };
 
 /* Appends an event for `object` (snapshotted now). `previous` (may be NULL)
@@ -523,6 +524,24 @@ struct fake_setup_intent {
 	const char *description;
 	const fake_metadata *metadata;   /* never NULL */
 };
+
+struct fake_webhook_endpoint {
+	fake__object obj;
+	const char *url;
+	const char *const *enabled_events; /* arena strings; "*" enables all */
+	size_t enabled_count;
+	const char *secret;                /* "whsec_" + 32 hex from the id */
+	bool disabled;
+	fake_webhook_handler handler;
+	void *user_data;
+	const char *description;
+	uint64_t attempts;                 /* deliveries made, retries included */
+	uint64_t failures;                 /* of which the handler failed */
+};
+
+/* Delivers event e to every enabled endpoint that wants it (webhook_endpoint.c);
+ * called by the delivery loop after the subscribers. */
+void fake__webhook_deliver(fake_processor *p, struct fake_event *e);
 
 /* Records money moving for `source` (charge.c): a new balance transaction
  * of `amount` with libfake's fee model when type is "charge". */

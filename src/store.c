@@ -27,6 +27,8 @@ static const struct {
 	[FAKE_OBJECT_BALANCE_TRANSACTION] = { "balance_transaction", "balance transaction", "txn_fake_",
 					      sizeof(struct fake_balance_transaction) },
 	[FAKE_OBJECT_SETUP_INTENT] = { "setup_intent", "setupintent", "seti_fake_", sizeof(struct fake_setup_intent) },
+	[FAKE_OBJECT_WEBHOOK_ENDPOINT] = { "webhook_endpoint", "webhook endpoint", "we_fake_",
+					   sizeof(struct fake_webhook_endpoint) },
 };
 
 const char *fake__object_noun(fake_object_type type)

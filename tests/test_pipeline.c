@@ -883,6 +883,8 @@ static void test_pipeline_op_names(void **state)
 		"create_refund", "retrieve_refund", "list_refunds",
 		"create_setup_intent", "retrieve_setup_intent", "confirm_setup_intent",
 		"authenticate_setup_intent", "cancel_setup_intent", "list_setup_intents",
+		"create_webhook_endpoint", "retrieve_webhook_endpoint", "update_webhook_endpoint",
+		"delete_webhook_endpoint", "list_webhook_endpoints",
 	};
 
 	assert_string_equal(fake_op_name(FAKE_OP_CREATE_CUSTOMER), "create_customer");

@@ -191,6 +191,336 @@ static void test_webhook_official_sdk_accepts_signature(void **state)
 	assert_false(sdk_accepts(payload, header, "whsec_wrong"));
 }
 
+
+/* ---- endpoints and delivery ------------------------------------------------ */
+
+typedef struct recorder {
+	int fail_first;          /* fail this many deliveries, then succeed; -1: always fail */
+	size_t count;
+	char types[64][48];
+	unsigned int attempts[64];
+	int64_t times[64];
+	char payload[4096];      /* the last payload */
+	char signature[FAKE_WEBHOOK_HEADER_MAX];
+	int verified;            /* every delivery verified against the endpoint's secret */
+	const char *secret;
+	bool create_customer;    /* the handler itself makes a call */
+} recorder;
+
+static int record_delivery(fake_processor *p, const fake_webhook_delivery *d, void *user_data)
+{
+	recorder *r = user_data;
+	if (r->count < 64) {
+		snprintf(r->types[r->count], sizeof(r->types[0]), "%s", fake_event_type(d->event));
+		r->attempts[r->count] = d->attempt;
+		r->times[r->count] = fake_clock_now(p);
+	}
+	r->count++;
+	snprintf(r->payload, sizeof(r->payload), "%.*s", (int)d->payload_len, d->payload);
+	snprintf(r->signature, sizeof(r->signature), "%s", d->signature);
+	if (r->secret && fake_webhook_verify(NULL, d->payload, d->payload_len, d->signature, r->secret, fake_clock_now(p),
+					     FAKE_WEBHOOK_TOLERANCE_DEFAULT) != 0)
+		r->verified = 0;
+	if (r->create_customer) {
+		r->create_customer = false;
+		const fake_customer *c = NULL;
+		if (fake_customer_create(&c, p, NULL, NULL) != 0)
+			return 1;
+	}
+	if (r->fail_first < 0)
+		return 1;
+	if (r->fail_first > 0) {
+		r->fail_first--;
+		return 1;
+	}
+	return 0;
+}
+
+static const fake_webhook_endpoint *endpoint_new(fake_processor *p, recorder *r, const char *const *events, size_t n)
+{
+	fake_webhook_endpoint_create_params wp = FAKE_WEBHOOK_ENDPOINT_CREATE_PARAMS_INIT;
+	wp.url = "https://example.com/stripe/webhook";
+	wp.enabled_events = events;
+	wp.enabled_event_count = n;
+	wp.handler = record_delivery;
+	wp.user_data = r;
+	const fake_webhook_endpoint *we = NULL;
+	check_ok(p, fake_webhook_endpoint_create(&we, p, &wp, NULL));
+	r->secret = fake_webhook_endpoint_secret(we);
+	r->verified = 1;
+	return we;
+}
+
+static const fake_event *newest_event(fake_processor *p)
+{
+	fake_list page;
+	fake_event_list_params lp = FAKE_EVENT_LIST_PARAMS_INIT;
+	lp.page.limit = 1;
+	check_ok(p, fake_event_list(&page, p, &lp, NULL));
+	assert_int_equal(page.count, 1);
+	return page.data[0];
+}
+
+static void test_webhook_endpoint_create(void **state)
+{
+	fake_processor *p = *state;
+	recorder r = { 0 };
+	static const char *const all[] = { "*" };
+	const fake_webhook_endpoint *we = endpoint_new(p, &r, all, 1);
+	assert_string_equal(fake_webhook_endpoint_id(we), "we_fake_00001");
+	assert_string_equal(fake_webhook_endpoint_url(we), "https://example.com/stripe/webhook");
+	assert_string_equal(fake_webhook_endpoint_status(we), "enabled");
+	assert_int_equal(fake_webhook_endpoint_enabled_event_count(we), 1);
+	assert_string_equal(fake_webhook_endpoint_enabled_event(we, 0), "*");
+	assert_null(fake_webhook_endpoint_enabled_event(we, 1));
+	const char *secret = fake_webhook_endpoint_secret(we);
+	assert_int_equal(strncmp(secret, "whsec_", 6), 0);
+	assert_int_equal(strlen(secret), 6 + 32);
+	/* deterministic: another processor gives its first endpoint the same secret */
+	fake_processor *q = NULL;
+	assert_int_equal(fake_processor_new(&q, NULL), 0);
+	recorder r2 = { 0 };
+	const fake_webhook_endpoint *we2 = endpoint_new(q, &r2, all, 1);
+	assert_string_equal(fake_webhook_endpoint_secret(we2), secret);
+	fake_processor_free(q);
+	/* creating an endpoint is not an event */
+	assert_int_equal(fake_event_count(p), 0);
+	const fake_webhook_endpoint *got = NULL;
+	check_ok(p, fake_webhook_endpoint_retrieve(&got, p, "we_fake_00001", NULL));
+	assert_ptr_equal(got, we);
+	check_fails(p, fake_webhook_endpoint_retrieve(&got, p, "we_fake_00042", NULL), FAKE_ENOTFOUND, "resource_missing",
+		    "id");
+	assert_string_equal(fake_error_last(p)->message, "No such webhook endpoint: 'we_fake_00042'");
+}
+
+static void test_webhook_delivery_signed_payload(void **state)
+{
+	fake_processor *p = *state;
+	recorder r = { 0 };
+	static const char *const all[] = { "*" };
+	endpoint_new(p, &r, all, 1);
+	const fake_customer *c = NULL;
+	check_ok(p, fake_customer_create(&c, p, NULL, NULL));
+	assert_int_equal(r.count, 1);
+	assert_string_equal(r.types[0], "customer.created");
+	assert_int_equal(r.attempts[0], 1);
+	assert_true(r.verified);
+	assert_non_null(strstr(r.payload, "\"id\":\"evt_fake_00001\""));
+	assert_non_null(strstr(r.payload, "\"type\":\"customer.created\""));
+	assert_non_null(strstr(r.payload, "\"cus_fake_00001\""));
+	char t[32];
+	snprintf(t, sizeof(t), "t=%lld,", (long long)fake_clock_now(p));
+	assert_int_equal(strncmp(r.signature, t, strlen(t)), 0);
+	assert_int_equal(fake_event_pending_webhooks(newest_event(p)), 0);
+	/* the official SDK accepts what the handler received */
+	assert_true(sdk_accepts(r.payload, r.signature, r.secret));
+}
+
+static void test_webhook_delivery_filters_and_order(void **state)
+{
+	fake_processor *p = *state;
+	recorder only = { 0 }, all_r = { 0 };
+	static const char *const attached[] = { "payment_method.attached" };
+	static const char *const all[] = { "*" };
+	const fake_webhook_endpoint *a = endpoint_new(p, &only, attached, 1);
+	endpoint_new(p, &all_r, all, 1);
+	fake_customer_create_params cp = FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+	cp.payment_method = "pm_card_visa";
+	const fake_customer *c = NULL;
+	check_ok(p, fake_customer_create(&c, p, &cp, NULL));
+	assert_int_equal(only.count, 1);
+	assert_string_equal(only.types[0], "payment_method.attached");
+	assert_int_equal(all_r.count, 2);
+	assert_string_equal(all_r.types[0], "customer.created");
+	assert_string_equal(all_r.types[1], "payment_method.attached");
+	assert_int_equal(fake_webhook_endpoint_attempts(a), 1);
+	assert_int_equal(fake_webhook_endpoint_failures(a), 0);
+}
+
+static void test_webhook_handler_calls_back(void **state)
+{
+	fake_processor *p = *state;
+	recorder r = { 0 };
+	static const char *const created[] = { "customer.created" };
+	endpoint_new(p, &r, created, 1);
+	r.create_customer = true;
+	const fake_customer *c = NULL;
+	check_ok(p, fake_customer_create(&c, p, NULL, NULL));
+	/* the handler's own customer.created comes after, not nested */
+	assert_int_equal(r.count, 2);
+	assert_int_equal(fake_event_count(p), 2);
+	assert_string_equal(fake_customer_id(c), "cus_fake_00001");
+	assert_int_equal(fake_error_last(p)->status, 0);
+}
+
+static void test_webhook_failed_delivery_is_retried(void **state)
+{
+	fake_processor *p = *state;
+	recorder r = { 0 };
+	static const char *const all[] = { "*" };
+	const fake_webhook_endpoint *we = endpoint_new(p, &r, all, 1);
+	r.fail_first = 2;
+	int64_t t0 = fake_clock_now(p);
+	const fake_customer *c = NULL;
+	check_ok(p, fake_customer_create(&c, p, NULL, NULL));
+	const fake_event *e = newest_event(p);
+	assert_int_equal(r.count, 1);
+	assert_int_equal(fake_event_pending_webhooks(e), 1);
+	assert_int_equal(fake_clock_pending(p), 1);
+	check_ok(p, fake_clock_advance(p, 299));
+	assert_int_equal(r.count, 1);
+	check_ok(p, fake_clock_advance(p, 1));
+	assert_int_equal(r.count, 2);
+	assert_int_equal(r.attempts[1], 2);
+	assert_int_equal(r.times[1], t0 + 300);
+	assert_int_equal(fake_event_pending_webhooks(e), 1);
+	check_ok(p, fake_clock_advance(p, 1800));
+	assert_int_equal(r.count, 3);
+	assert_int_equal(r.attempts[2], 3);
+	assert_int_equal(r.times[2], t0 + 2100);
+	assert_true(r.verified); /* each retry is signed with its own time */
+	assert_int_equal(fake_event_pending_webhooks(e), 0);
+	assert_int_equal(fake_clock_pending(p), 0);
+	assert_int_equal(fake_webhook_endpoint_attempts(we), 3);
+	assert_int_equal(fake_webhook_endpoint_failures(we), 2);
+}
+
+static void test_webhook_retries_stop_after_three_days(void **state)
+{
+	fake_processor *p = *state;
+	recorder r = { 0 };
+	static const char *const all[] = { "*" };
+	endpoint_new(p, &r, all, 1);
+	r.fail_first = -1;
+	int64_t t0 = fake_clock_now(p);
+	const fake_customer *c = NULL;
+	check_ok(p, fake_customer_create(&c, p, NULL, NULL));
+	const fake_event *e = newest_event(p);
+	check_ok(p, fake_clock_advance(p, 10 * 86400));
+	/* 0, +5 min, +35 min, +2 h 35, +7 h 35, then every 10 h while within 72 h */
+	static const int64_t expected[] = { 0, 300, 2100, 9300, 27300, 63300, 99300, 135300, 171300, 207300, 243300 };
+	assert_int_equal(r.count, sizeof(expected) / sizeof(expected[0]));
+	for (size_t i = 0; i < r.count; i++) {
+		assert_int_equal(r.times[i], t0 + expected[i]);
+		assert_int_equal(r.attempts[i], i + 1);
+	}
+	assert_int_equal(fake_event_pending_webhooks(e), 0); /* given up */
+	assert_int_equal(fake_clock_pending(p), 0);
+}
+
+static void test_webhook_disabled_and_deleted_endpoints(void **state)
+{
+	fake_processor *p = *state;
+	recorder r = { 0 };
+	static const char *const all[] = { "*" };
+	const fake_webhook_endpoint *we = endpoint_new(p, &r, all, 1);
+	r.fail_first = 1;
+	const fake_customer *c = NULL;
+	check_ok(p, fake_customer_create(&c, p, NULL, NULL));
+	const fake_event *e = newest_event(p);
+	assert_int_equal(fake_event_pending_webhooks(e), 1);
+	check_ok(p, fake_webhook_endpoint_set_disabled(&we, p, "we_fake_00001", true, NULL));
+	assert_string_equal(fake_webhook_endpoint_status(we), "disabled");
+	check_ok(p, fake_customer_create(&c, p, NULL, NULL));
+	assert_int_equal(r.count, 1); /* nothing for a disabled endpoint */
+	check_ok(p, fake_clock_advance(p, 3600));
+	assert_int_equal(r.count, 1); /* its retry was dropped when due */
+	assert_int_equal(fake_event_pending_webhooks(e), 0);
+	check_ok(p, fake_webhook_endpoint_set_disabled(&we, p, "we_fake_00001", false, NULL));
+	check_ok(p, fake_webhook_endpoint_delete(&we, p, "we_fake_00001", NULL));
+	assert_true(fake_webhook_endpoint_deleted(we));
+	check_ok(p, fake_customer_create(&c, p, NULL, NULL));
+	assert_int_equal(r.count, 1);
+	fake_list page;
+	check_ok(p, fake_webhook_endpoint_list(&page, p, NULL, NULL));
+	assert_int_equal(page.count, 0);
+	check_fails(p, fake_webhook_endpoint_delete(&we, p, "we_fake_00001", NULL), FAKE_ENOTFOUND, "resource_missing",
+		    "id");
+}
+
+static void test_webhook_endpoint_bad_input(void **state)
+{
+	fake_processor *p = *state;
+	recorder r = { 0 };
+	static const char *const all[] = { "*" };
+	static const char *const bad[] = { "customer" };
+	static const char *const empty[] = { "" };
+	const fake_webhook_endpoint *we = NULL;
+	fake_webhook_endpoint_create_params wp = FAKE_WEBHOOK_ENDPOINT_CREATE_PARAMS_INIT;
+	wp.url = "https://example.com/hook";
+	wp.enabled_events = all;
+	wp.enabled_event_count = 1;
+	wp.handler = record_delivery;
+	wp.user_data = &r;
+
+	fake_webhook_endpoint_create_params x = wp;
+	x.url = NULL;
+	check_fails(p, fake_webhook_endpoint_create(&we, p, &x, NULL), FAKE_EINVAL, "parameter_missing", "url");
+	x = wp;
+	x.handler = NULL;
+	check_fails(p, fake_webhook_endpoint_create(&we, p, &x, NULL), FAKE_EINVAL, "parameter_missing", "handler");
+	x = wp;
+	x.enabled_event_count = 0;
+	check_fails(p, fake_webhook_endpoint_create(&we, p, &x, NULL), FAKE_EINVAL, "parameter_missing", "enabled_events");
+	x = wp;
+	x.enabled_events = bad;
+	check_fails(p, fake_webhook_endpoint_create(&we, p, &x, NULL), FAKE_EINVAL, "", "enabled_events");
+	x = wp;
+	x.enabled_events = empty;
+	check_fails(p, fake_webhook_endpoint_create(&we, p, &x, NULL), FAKE_EINVAL, "", "enabled_events");
+	x = wp;
+	x.version = 0;
+	check_fails(p, fake_webhook_endpoint_create(&we, p, &x, NULL), FAKE_EINVAL, NULL, "version");
+	assert_null(we);
+	/* nothing was created: the next endpoint is the first */
+	check_ok(p, fake_webhook_endpoint_create(&we, p, &wp, NULL));
+	assert_string_equal(fake_webhook_endpoint_id(we), "we_fake_00001");
+}
+
+/* Every failing allocation N while creating an endpoint: FAKE_ENOMEM,
+ * nothing created, nothing leaked. */
+static void test_webhook_endpoint_create_out_of_memory(void **state)
+{
+	(void)state;
+	static const char *const all[] = { "*", "customer.created" };
+	unsigned long failures = 0;
+	for (unsigned long n = 1;; n++) {
+		test_alloc a = { 0, 0, 0 };
+		fake_processor_options o = test_alloc_options(&a);
+		o.block_size = 256;
+		fake_processor *p = NULL;
+		assert_int_equal(fake_processor_new(&p, &o), 0);
+		a.fail_at = a.calls + n;
+		recorder r = { 0 };
+		fake_webhook_endpoint_create_params wp = FAKE_WEBHOOK_ENDPOINT_CREATE_PARAMS_INIT;
+		wp.url = "https://example.com/a/rather/long/url/so/that/it/needs/its/own/block/of/memory/to/fit";
+		wp.enabled_events = all;
+		wp.enabled_event_count = 2;
+		wp.handler = record_delivery;
+		wp.user_data = &r;
+		const fake_webhook_endpoint *we = NULL;
+		int rc = fake_webhook_endpoint_create(&we, p, &wp, NULL);
+		a.fail_at = 0;
+		if (rc == 0) {
+			assert_string_equal(fake_webhook_endpoint_id(we), "we_fake_00001");
+			fake_processor_free(p);
+			assert_int_equal(a.live, 0);
+			break;
+		}
+		failures++;
+		assert_int_equal(rc, FAKE_ENOMEM);
+		assert_null(we);
+		fake_list page;
+		check_ok(p, fake_webhook_endpoint_list(&page, p, NULL, NULL));
+		assert_int_equal(page.count, 0);
+		check_ok(p, fake_webhook_endpoint_create(&we, p, &wp, NULL));
+		assert_string_equal(fake_webhook_endpoint_id(we), "we_fake_00001");
+		fake_processor_free(p);
+		assert_int_equal(a.live, 0);
+	}
+	assert_true(failures > 0);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, fixture_new, fixture_free)
 
 int main(void)
@@ -205,6 +535,15 @@ int main(void)
 		T(test_webhook_verify_bad_headers),
 		T(test_webhook_bad_arguments),
 		T(test_webhook_official_sdk_accepts_signature),
+		T(test_webhook_endpoint_create),
+		T(test_webhook_delivery_signed_payload),
+		T(test_webhook_delivery_filters_and_order),
+		T(test_webhook_handler_calls_back),
+		T(test_webhook_failed_delivery_is_retried),
+		T(test_webhook_retries_stop_after_three_days),
+		T(test_webhook_disabled_and_deleted_endpoints),
+		T(test_webhook_endpoint_bad_input),
+		T(test_webhook_endpoint_create_out_of_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

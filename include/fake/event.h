@@ -42,6 +42,8 @@ FAKE_EXTERN size_t fake_event_previous_attribute_count(const fake_event *e);
 FAKE_EXTERN const char *fake_event_previous_attribute(const fake_event *e, size_t i);
 /** The request id of the call that caused the event ("req_fake_00007"), or NULL for timeline work. Borrowed. */
 FAKE_EXTERN const char *fake_event_request_id(const fake_event *e);
+/** Webhook endpoints that have not yet received the event successfully (Stripe's pending_webhooks). 0 for NULL. */
+FAKE_EXTERN unsigned int fake_event_pending_webhooks(const fake_event *e);
 
 /** Total events in the log; 0 for NULL. */
 FAKE_EXTERN size_t fake_event_count(const fake_processor *p);

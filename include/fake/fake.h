@@ -21,6 +21,7 @@
 #include "refund.h"
 #include "setup_intent.h"
 #include "webhook.h"
+#include "json.h"
 #include "control.h"
 
 #endif

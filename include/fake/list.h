@@ -52,7 +52,8 @@ typedef struct fake_list_iter {
  * Prepares an iterator over list operation @p op (FAKE_OP_LIST_CUSTOMERS,
  * FAKE_OP_LIST_PAYMENT_METHODS, FAKE_OP_LIST_EVENTS, FAKE_OP_LIST_PRODUCTS,
  * FAKE_OP_LIST_PRICES, FAKE_OP_LIST_PAYMENT_INTENTS, FAKE_OP_LIST_CHARGES,
- * FAKE_OP_LIST_REFUNDS, FAKE_OP_LIST_SETUP_INTENTS) with that operation's params
+ * FAKE_OP_LIST_REFUNDS, FAKE_OP_LIST_SETUP_INTENTS, FAKE_OP_LIST_WEBHOOK_ENDPOINTS)
+ * with that operation's params
  * (`fake_customer_list_params` ...). Nothing is fetched yet. The
  * params and request must stay valid while the iterator is used. When the
  * params give ending_before, the walk goes towards newer objects, oldest

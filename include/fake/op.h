@@ -56,6 +56,11 @@ typedef enum fake_op {
 	FAKE_OP_AUTHENTICATE_SETUP_INTENT,  /**< "authenticate_setup_intent" (test helper) */
 	FAKE_OP_CANCEL_SETUP_INTENT,        /**< "cancel_setup_intent" */
 	FAKE_OP_LIST_SETUP_INTENTS,         /**< "list_setup_intents" */
+	FAKE_OP_CREATE_WEBHOOK_ENDPOINT,    /**< "create_webhook_endpoint" */
+	FAKE_OP_RETRIEVE_WEBHOOK_ENDPOINT,  /**< "retrieve_webhook_endpoint" */
+	FAKE_OP_UPDATE_WEBHOOK_ENDPOINT,    /**< "update_webhook_endpoint" */
+	FAKE_OP_DELETE_WEBHOOK_ENDPOINT,    /**< "delete_webhook_endpoint" */
+	FAKE_OP_LIST_WEBHOOK_ENDPOINTS,     /**< "list_webhook_endpoints" */
 	FAKE_OP_COUNT
 } fake_op;
 

@@ -41,7 +41,7 @@ fi
 # directories are kept in the output, since under DESTDIR they are not system
 # directories any more.
 export PKG_CONFIG_PATH=${pc%/*}
-export PKG_CONFIG_LIBDIR=${pc%/*}
+export PKG_CONFIG_LIBDIR=${pc%/*}:$("$pkg_config" --variable pc_path pkg-config)
 export PKG_CONFIG_SYSROOT_DIR=$dest
 export PKG_CONFIG_ALLOW_SYSTEM_CFLAGS=1 PKG_CONFIG_ALLOW_SYSTEM_LIBS=1
 if ! flags=$("$pkg_config" --cflags --libs libfake 2>&1); then

@@ -1,0 +1,995 @@
+/*
+ * Stripe-shaped JSON (fake/json.h, docs/json.md): one builder per object
+ * type, producing the fields Stripe's API version 2023-08-16 returns for
+ * that object, in a fixed order ("id" and "object" first, then the rest in
+ * alphabetical order, as Stripe writes them). Values come from libfake's
+ * structs; fields libfake does not model get Stripe's defaults (mostly
+ * null). Documents are built with jansson and written straight into memory
+ * from the instance allocator.
+ *
+ * jansson allocates the tree with its own (process-wide) allocator; the
+ * instance allocator is used only for the finished string, so that the
+ * caller releases it with fake_json_free(). Every jansson call that can
+ * fail is checked: a build records its first failure and the document is
+ * thrown away. These functions are not operations: they are not counted or
+ * scriptable, and a success leaves the error record as it was.
+ */
+#include "private.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#define API_VERSION "2023-08-16"
+#define EMBEDDED_LIST_MAX 10 /* Stripe embeds at most 10 items of a sub-list */
+
+/* One document being built. */
+typedef struct build {
+	fake_processor *p;
+	int status;            /* the first failure: FAKE_ENOMEM or FAKE_EINVAL; 0 while all is well */
+	const char *bad_field; /* FAKE_EINVAL: the field whose string is not UTF-8 */
+	const char *bad_owner; /* ... and the id of the object it belongs to */
+	const char *owner;     /* id of the object being built, for messages */
+	const char *unsupported; /* FAKE_EINVAL: the type of an object that has no JSON shape */
+} build;
+
+static json_t *object_json(build *b, const void *object);
+
+/* ---- failures --------------------------------------------------------------- */
+
+static void fail_nomem(build *b)
+{
+	if (!b->status)
+		b->status = FAKE_ENOMEM;
+}
+
+/* Exactly jansson's rule (utf8_check_full): no overlong forms, no
+ * surrogates, nothing past U+10FFFF. It tells a string jansson refused from
+ * an allocation jansson could not make. */
+static bool utf8_valid(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	while (*u) {
+		unsigned char c = *u;
+		size_t n;
+		uint32_t v;
+		if (c < 0x80) {
+			u++;
+			continue;
+		} else if (c >= 0xC2 && c <= 0xDF) {
+			n = 2;
+			v = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 3;
+			v = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 4;
+			v = c & 0x07;
+		} else {
+			return false;
+		}
+		for (size_t i = 1; i < n; i++) {
+			if ((u[i] & 0xC0) != 0x80)
+				return false;
+			v = (v << 6) | (u[i] & 0x3F);
+		}
+		if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) || (n == 3 && v < 0x800) || (n == 4 && v < 0x10000))
+			return false;
+		u += n;
+	}
+	return true;
+}
+
+static void fail_utf8(build *b, const char *field)
+{
+	if (b->status)
+		return;
+	b->status = FAKE_EINVAL;
+	b->bad_field = field;
+	b->bad_owner = b->owner;
+}
+
+/* An object of a type that has no builder (yet). */
+static void fail_unsupported(build *b, const void *object)
+{
+	if (b->status)
+		return;
+	b->status = FAKE_EINVAL;
+	b->unsupported = fake_object_type_of(object) < FAKE_OBJECT_TYPE_COUNT ? fake_object_name(object) : "unknown";
+}
+
+/* Fills the error record for a failed build and returns its status. */
+static int report(build *b)
+{
+	if (b->status == FAKE_EINVAL && b->unsupported)
+		return fake__error_set(b->p, FAKE_EINVAL, "", "object",
+				       "Invalid object: libfake has no JSON shape for %s objects yet.", b->unsupported);
+	if (b->status == FAKE_EINVAL)
+		return fake__error_set(b->p, FAKE_EINVAL, "parameter_invalid_string", b->bad_field,
+				       "Invalid %s on %s: the string is not valid UTF-8, so it cannot be written as JSON.",
+				       b->bad_field, b->bad_owner ? b->bad_owner : "the object");
+	return fake__error_nomem(b->p);
+}
+
+/* ---- values and members ------------------------------------------------------ */
+
+static json_t *new_object(build *b)
+{
+	json_t *o = json_object();
+	if (!o)
+		fail_nomem(b);
+	return o;
+}
+
+static json_t *new_array(build *b)
+{
+	json_t *a = json_array();
+	if (!a)
+		fail_nomem(b);
+	return a;
+}
+
+/* A JSON string, or null for NULL. `field` names it in an error message. */
+static json_t *str(build *b, const char *field, const char *s)
+{
+	if (!s)
+		return json_null();
+	json_t *v = json_string(s);
+	if (!v) {
+		if (utf8_valid(s))
+			fail_nomem(b);
+		else
+			fail_utf8(b, field);
+	}
+	return v;
+}
+
+/* Adds key: v to o, taking v's reference. `key` is one of this file's
+ * ASCII names (or a key already checked), so jansson need not check it. A
+ * NULL o or v is an earlier failure: v is released and the build fails. */
+static void put(build *b, json_t *o, const char *key, json_t *v)
+{
+	if (!v) {
+		fail_nomem(b);
+		return;
+	}
+	if (!o) {
+		json_decref(v);
+		fail_nomem(b);
+		return;
+	}
+	if (json_object_set_new_nocheck(o, key, v))
+		fail_nomem(b);
+}
+
+static void put_str(build *b, json_t *o, const char *key, const char *s)
+{
+	put(b, o, key, str(b, key, s));
+}
+
+static void put_int(build *b, json_t *o, const char *key, int64_t v)
+{
+	put(b, o, key, json_integer((json_int_t)v));
+}
+
+static void put_bool(build *b, json_t *o, const char *key, bool v)
+{
+	put(b, o, key, json_boolean(v));
+}
+
+static void put_null(build *b, json_t *o, const char *key)
+{
+	put(b, o, key, json_null());
+}
+
+static void put_empty_object(build *b, json_t *o, const char *key)
+{
+	put(b, o, key, new_object(b));
+}
+
+static void append(build *b, json_t *a, json_t *v)
+{
+	if (!v) {
+		fail_nomem(b);
+		return;
+	}
+	if (!a) {
+		json_decref(v);
+		fail_nomem(b);
+		return;
+	}
+	if (json_array_append_new(a, v))
+		fail_nomem(b);
+}
+
+/* An array of one string. */
+static json_t *one_string_array(build *b, const char *field, const char *s)
+{
+	json_t *a = new_array(b);
+	append(b, a, str(b, field, s));
+	return a;
+}
+
+/* The start of every object: {"id": ..., "object": ...}. */
+static json_t *object_head(build *b, const void *object)
+{
+	json_t *o = new_object(b);
+	put_str(b, o, "id", fake_object_id(object));
+	put_str(b, o, "object", fake_object_name(object));
+	return o;
+}
+
+static json_t *metadata(build *b, const fake_metadata *m)
+{
+	json_t *o = new_object(b);
+	for (size_t i = 0; m && i < m->count; i++) {
+		const char *key = m->items[i].key;
+		if (!utf8_valid(key)) {
+			fail_utf8(b, "metadata");
+			break;
+		}
+		put(b, o, key, str(b, "metadata", m->items[i].value));
+	}
+	return o;
+}
+
+/* Stripe's address with every field null (libfake keeps no addresses). */
+static json_t *null_address(build *b)
+{
+	static const char *const fields[] = { "city", "country", "line1", "line2", "postal_code", "state" };
+	json_t *o = new_object(b);
+	for (size_t i = 0; i < FAKE__COUNT(fields); i++)
+		put_null(b, o, fields[i]);
+	return o;
+}
+
+/* {"type": "use_stripe_sdk", "use_stripe_sdk": {}}: 3D Secure in Stripe.js. */
+static json_t *next_action_sdk(build *b)
+{
+	json_t *o = new_object(b);
+	put_str(b, o, "type", "use_stripe_sdk");
+	put_empty_object(b, o, "use_stripe_sdk");
+	return o;
+}
+
+/* Stripe's documentation page for an error code: card_declined ->
+ * https://stripe.com/docs/error-codes/card-declined. */
+static json_t *doc_url(build *b, const char *code)
+{
+	char url[160];
+	int n = snprintf(url, sizeof url, "https://stripe.com/docs/error-codes/%s", code);
+	if (n < 0 || (size_t)n >= sizeof url)
+		return json_null(); /* cannot happen for Stripe's codes; an over-long one gets none */
+	for (char *c = url + sizeof("https://stripe.com/docs/error-codes/") - 1; *c; c++)
+		if (*c == '_')
+			*c = '-';
+	return str(b, "doc_url", url);
+}
+
+/* An intent's last_payment_error / last_setup_error: a card_error for a
+ * decline, an invalid_request_error for failed authentication. */
+static json_t *last_error(build *b, const char *code, const char *decline_code, const char *message,
+			  const char *charge)
+{
+	if (!code)
+		return json_null();
+	json_t *o = new_object(b);
+	if (charge)
+		put_str(b, o, "charge", charge);
+	put_str(b, o, "code", code);
+	if (decline_code)
+		put_str(b, o, "decline_code", decline_code);
+	put(b, o, "doc_url", doc_url(b, code));
+	put_str(b, o, "message", message);
+	put_str(b, o, "type", decline_code ? "card_error" : "invalid_request_error");
+	return o;
+}
+
+/* ---- customer ---------------------------------------------------------------- */
+
+/* Stripe gives each customer an invoice number prefix; libfake derives one
+ * from the id (FNV-1a), the same every time. */
+static json_t *invoice_prefix(build *b, const char *id)
+{
+	uint32_t h = UINT32_C(2166136261);
+	for (const char *c = id; *c; c++)
+		h = (h ^ (unsigned char)*c) * UINT32_C(16777619);
+	char prefix[9];
+	snprintf(prefix, sizeof prefix, "%08" PRIX32, h);
+	return str(b, "invoice_prefix", prefix);
+}
+
+static json_t *customer_json(build *b, const void *object)
+{
+	const struct fake_customer *c = object;
+	json_t *o = object_head(b, c);
+	if (c->obj.flags & FAKE__DELETED) {
+		put_bool(b, o, "deleted", true);
+		return o;
+	}
+	put_null(b, o, "address");
+	put_int(b, o, "balance", c->balance);
+	put_int(b, o, "created", c->obj.created);
+	put_null(b, o, "currency");
+	put_null(b, o, "default_source");
+	put_bool(b, o, "delinquent", false);
+	put_str(b, o, "description", c->description);
+	put_null(b, o, "discount");
+	put_str(b, o, "email", c->email);
+	put(b, o, "invoice_prefix", invoice_prefix(b, c->obj.id));
+	json_t *settings = new_object(b);
+	put_null(b, settings, "custom_fields");
+	put_str(b, settings, "default_payment_method", c->default_payment_method);
+	put_null(b, settings, "footer");
+	put_null(b, settings, "rendering_options");
+	put(b, o, "invoice_settings", settings);
+	put_bool(b, o, "livemode", false);
+	put(b, o, "metadata", metadata(b, c->metadata));
+	put_str(b, o, "name", c->name);
+	put_int(b, o, "next_invoice_sequence", 1);
+	put_str(b, o, "phone", c->phone);
+	put(b, o, "preferred_locales", new_array(b));
+	put_null(b, o, "shipping");
+	put_str(b, o, "tax_exempt", "none");
+	put_str(b, o, "test_clock", c->test_clock);
+	return o;
+}
+
+/* ---- payment method ------------------------------------------------------------ */
+
+/* billing_details: the name, email and phone libfake keeps, no address. */
+static json_t *billing_details(build *b, const fake_payment_method *pm)
+{
+	json_t *o = new_object(b);
+	put(b, o, "address", null_address(b));
+	put_str(b, o, "email", pm ? pm->billing_email : NULL);
+	put_str(b, o, "name", pm ? pm->billing_name : NULL);
+	put_str(b, o, "phone", pm ? pm->billing_phone : NULL);
+	return o;
+}
+
+/* checks: libfake runs no address checks and keeps no CVC result. */
+static json_t *card_checks(build *b)
+{
+	json_t *o = new_object(b);
+	put_null(b, o, "address_line1_check");
+	put_null(b, o, "address_postal_code_check");
+	put_null(b, o, "cvc_check");
+	return o;
+}
+
+static json_t *payment_method_card(build *b, const fake__card_details *card)
+{
+	json_t *o = new_object(b);
+	put_str(b, o, "brand", card->brand);
+	put(b, o, "checks", card_checks(b));
+	put_str(b, o, "country", "US");
+	put_int(b, o, "exp_month", card->exp_month);
+	put_int(b, o, "exp_year", card->exp_year);
+	put_str(b, o, "fingerprint", card->fingerprint);
+	put_str(b, o, "funding", card->funding);
+	put_null(b, o, "generated_from");
+	put_str(b, o, "last4", card->last4);
+	json_t *networks = new_object(b);
+	put(b, networks, "available", one_string_array(b, "networks", card->brand));
+	put_null(b, networks, "preferred");
+	put(b, o, "networks", networks);
+	json_t *tds = new_object(b);
+	put_bool(b, tds, "supported", true);
+	put(b, o, "three_d_secure_usage", tds);
+	put_null(b, o, "wallet");
+	return o;
+}
+
+static json_t *payment_method_json(build *b, const void *object)
+{
+	const fake_payment_method *pm = object;
+	json_t *o = object_head(b, pm);
+	put(b, o, "billing_details", billing_details(b, pm));
+	put(b, o, "card", payment_method_card(b, &pm->card));
+	put_int(b, o, "created", pm->obj.created);
+	put_str(b, o, "customer", pm->customer);
+	put_bool(b, o, "livemode", false);
+	put(b, o, "metadata", metadata(b, pm->metadata));
+	put_str(b, o, "type", "card");
+	return o;
+}
+
+/* ---- product and price ---------------------------------------------------------- */
+
+static json_t *product_json(build *b, const void *object)
+{
+	const struct fake_product *pr = object;
+	json_t *o = object_head(b, pr);
+	put_bool(b, o, "active", pr->active);
+	put_int(b, o, "created", pr->obj.created);
+	put_null(b, o, "default_price");
+	put_str(b, o, "description", pr->description);
+	put(b, o, "features", new_array(b));
+	put(b, o, "images", new_array(b));
+	put_bool(b, o, "livemode", false);
+	put(b, o, "metadata", metadata(b, pr->metadata));
+	put_str(b, o, "name", pr->name);
+	put_null(b, o, "package_dimensions");
+	put_null(b, o, "shippable");
+	put_null(b, o, "statement_descriptor");
+	put_null(b, o, "tax_code");
+	put_null(b, o, "unit_label");
+	put_int(b, o, "updated", pr->updated);
+	put_null(b, o, "url");
+	return o;
+}
+
+static json_t *price_json(build *b, const void *object)
+{
+	const struct fake_price *pr = object;
+	json_t *o = object_head(b, pr);
+	put_bool(b, o, "active", pr->active);
+	put_str(b, o, "billing_scheme", "per_unit");
+	put_int(b, o, "created", pr->obj.created);
+	put_str(b, o, "currency", pr->currency);
+	put_null(b, o, "custom_unit_amount");
+	put_bool(b, o, "livemode", false);
+	put_str(b, o, "lookup_key", pr->lookup_key);
+	put(b, o, "metadata", metadata(b, pr->metadata));
+	put_str(b, o, "nickname", pr->nickname);
+	put_str(b, o, "product", pr->product);
+	if (pr->interval == FAKE_INTERVAL_NONE) {
+		put_null(b, o, "recurring");
+	} else {
+		bool metered = pr->usage_type == FAKE_USAGE_METERED;
+		json_t *r = new_object(b);
+		/* Stripe's default aggregation for metered prices is sum. */
+		put_str(b, r, "aggregate_usage", metered ? "sum" : NULL);
+		put_str(b, r, "interval", fake_price_interval_name(pr));
+		put_int(b, r, "interval_count", pr->interval_count);
+		put_str(b, r, "usage_type", metered ? "metered" : "licensed");
+		put(b, o, "recurring", r);
+	}
+	put_str(b, o, "tax_behavior", "unspecified");
+	put_null(b, o, "tiers_mode");
+	put_null(b, o, "transform_quantity");
+	put_str(b, o, "type", fake_price_type(pr));
+	put_int(b, o, "unit_amount", pr->unit_amount);
+	char decimal[24];
+	snprintf(decimal, sizeof decimal, "%" PRId64, pr->unit_amount);
+	put_str(b, o, "unit_amount_decimal", decimal);
+	return o;
+}
+
+/* ---- payment intent and setup intent -------------------------------------------- */
+
+static json_t *payment_intent_json(build *b, const void *object)
+{
+	const struct fake_payment_intent *pi = object;
+	json_t *o = object_head(b, pi);
+	put_int(b, o, "amount", pi->amount);
+	put_int(b, o, "amount_capturable", pi->amount_capturable);
+	json_t *details = new_object(b);
+	put_empty_object(b, details, "tip");
+	put(b, o, "amount_details", details);
+	put_int(b, o, "amount_received", pi->amount_received);
+	put_null(b, o, "application");
+	put_null(b, o, "application_fee_amount");
+	put_null(b, o, "automatic_payment_methods");
+	if (pi->status == FAKE_PI_CANCELED)
+		put_int(b, o, "canceled_at", pi->canceled_at);
+	else
+		put_null(b, o, "canceled_at");
+	put_str(b, o, "cancellation_reason", pi->cancellation_reason);
+	put_str(b, o, "capture_method", pi->capture_method == FAKE_CAPTURE_MANUAL ? "manual" : "automatic");
+	put_str(b, o, "client_secret", pi->client_secret);
+	put_str(b, o, "confirmation_method", "automatic");
+	put_int(b, o, "created", pi->obj.created);
+	put_str(b, o, "currency", pi->currency);
+	put_str(b, o, "customer", pi->customer);
+	put_str(b, o, "description", pi->description);
+	put_null(b, o, "invoice");
+	put(b, o, "last_payment_error",
+	    last_error(b, pi->last_error_code, pi->last_error_decline_code, pi->last_error_message,
+		       pi->last_error_decline_code ? pi->latest_charge : NULL));
+	put_str(b, o, "latest_charge", pi->latest_charge);
+	put_bool(b, o, "livemode", false);
+	put(b, o, "metadata", metadata(b, pi->metadata));
+	put(b, o, "next_action", pi->status == FAKE_PI_REQUIRES_ACTION ? next_action_sdk(b) : json_null());
+	put_null(b, o, "on_behalf_of");
+	put_str(b, o, "payment_method", pi->payment_method);
+	put_empty_object(b, o, "payment_method_options");
+	put(b, o, "payment_method_types", one_string_array(b, "payment_method_types", "card"));
+	put_null(b, o, "processing");
+	put_null(b, o, "receipt_email");
+	put_null(b, o, "review");
+	put_null(b, o, "setup_future_usage");
+	put_null(b, o, "shipping");
+	put_null(b, o, "statement_descriptor");
+	put_null(b, o, "statement_descriptor_suffix");
+	put_str(b, o, "status", fake_payment_intent_status_name(pi));
+	put_null(b, o, "transfer_data");
+	put_null(b, o, "transfer_group");
+	return o;
+}
+
+static json_t *setup_intent_json(build *b, const void *object)
+{
+	const struct fake_setup_intent *si = object;
+	json_t *o = object_head(b, si);
+	put_null(b, o, "application");
+	put_null(b, o, "automatic_payment_methods");
+	put_str(b, o, "cancellation_reason", si->cancellation_reason);
+	put_str(b, o, "client_secret", si->client_secret);
+	put_int(b, o, "created", si->obj.created);
+	put_str(b, o, "customer", si->customer);
+	put_str(b, o, "description", si->description);
+	put_null(b, o, "flow_directions");
+	put(b, o, "last_setup_error",
+	    last_error(b, si->last_error_code, si->last_error_decline_code, si->last_error_message, NULL));
+	put_null(b, o, "latest_attempt");
+	put_bool(b, o, "livemode", false);
+	put_null(b, o, "mandate");
+	put(b, o, "metadata", metadata(b, si->metadata));
+	put(b, o, "next_action", si->status == FAKE_SETI_REQUIRES_ACTION ? next_action_sdk(b) : json_null());
+	put_null(b, o, "on_behalf_of");
+	put_str(b, o, "payment_method", si->payment_method);
+	put_empty_object(b, o, "payment_method_options");
+	put(b, o, "payment_method_types", one_string_array(b, "payment_method_types", "card"));
+	put_null(b, o, "single_use_mandate");
+	put_str(b, o, "status", fake_setup_intent_status_name(si));
+	put_str(b, o, "usage", fake_setup_intent_usage(si));
+	return o;
+}
+
+/* ---- charge, refund, balance transaction ----------------------------------------- */
+
+/* A live object of `type` by id, or NULL. */
+static const void *find(const build *b, const char *id, fake_object_type type)
+{
+	const fake__object *o = id ? fake__store_find(b->p, id) : NULL;
+	return o && o->type == type ? o : NULL;
+}
+
+static json_t *outcome(build *b, const struct fake_charge *ch)
+{
+	json_t *o = new_object(b);
+	put_str(b, o, "network_status", ch->paid ? "approved_by_network" : "declined_by_network");
+	put_str(b, o, "reason", ch->outcome_reason);
+	put_str(b, o, "risk_level", "normal");
+	if (ch->paid) {
+		put_str(b, o, "seller_message", "Payment complete.");
+	} else if (!ch->outcome_reason || strcmp(ch->outcome_reason, "generic_decline") == 0) {
+		put_str(b, o, "seller_message", "The bank did not return any further details with this decline.");
+	} else {
+		char message[160];
+		snprintf(message, sizeof message, "The bank returned the decline code `%s`.", ch->outcome_reason);
+		put_str(b, o, "seller_message", message);
+	}
+	put_str(b, o, "type", fake_charge_outcome_type(ch));
+	return o;
+}
+
+static json_t *payment_method_details(build *b, const fake_payment_method *pm)
+{
+	if (!pm)
+		return json_null();
+	const fake__card_details *card = &pm->card;
+	json_t *c = new_object(b);
+	put_str(b, c, "brand", card->brand);
+	put(b, c, "checks", card_checks(b));
+	put_str(b, c, "country", "US");
+	put_int(b, c, "exp_month", card->exp_month);
+	put_int(b, c, "exp_year", card->exp_year);
+	put_str(b, c, "fingerprint", card->fingerprint);
+	put_str(b, c, "funding", card->funding);
+	put_null(b, c, "installments");
+	put_str(b, c, "last4", card->last4);
+	put_null(b, c, "mandate");
+	put_str(b, c, "network", card->brand);
+	json_t *token = new_object(b);
+	put_bool(b, token, "used", false);
+	put(b, c, "network_token", token);
+	put_null(b, c, "three_d_secure");
+	put_null(b, c, "wallet");
+	json_t *o = new_object(b);
+	put(b, o, "card", c);
+	put_str(b, o, "type", "card");
+	return o;
+}
+
+/* charge.refunds: the charge's refunds, newest first, at most 10. The
+ * charge may be a snapshot from an event, so only the refunds it had then
+ * are listed: refunds only grow amount_refunded, in creation order, so
+ * they are the oldest ones whose amounts add up to the part of
+ * amount_refunded that refunds made (after a partial capture the released
+ * rest is in amount_refunded too). */
+static json_t *charge_refunds(build *b, const struct fake_charge *ch)
+{
+	int64_t refunded = ch->captured ? ch->amount_refunded - (ch->amount - ch->amount_captured) : 0;
+	const fake__table *t = &b->p->tables[FAKE_OBJECT_REFUND];
+	size_t end = 0, count = 0;
+	int64_t sum = 0;
+	for (size_t i = 0; i < t->len; i++) {
+		const struct fake_refund *re = (const struct fake_refund *)t->items[i];
+		if (!fake__same(re->charge, ch->obj.id))
+			continue;
+		if (re->amount > refunded - sum)
+			break;
+		sum += re->amount;
+		count++;
+		end = i + 1;
+	}
+	json_t *data = new_array(b);
+	size_t shown = 0;
+	for (size_t i = end; i-- > 0 && shown < EMBEDDED_LIST_MAX;) {
+		const struct fake_refund *re = (const struct fake_refund *)t->items[i];
+		if (!fake__same(re->charge, ch->obj.id))
+			continue;
+		append(b, data, object_json(b, re));
+		shown++;
+	}
+	json_t *o = new_object(b);
+	put_str(b, o, "object", "list");
+	put(b, o, "data", data);
+	put_bool(b, o, "has_more", count > shown);
+	char url[FAKE_ID_MAX + 32];
+	snprintf(url, sizeof url, "/v1/charges/%s/refunds", ch->obj.id);
+	put_str(b, o, "url", url);
+	return o;
+}
+
+static json_t *charge_json(build *b, const void *object)
+{
+	const struct fake_charge *ch = object;
+	/* libfake's charge keeps only the payment method's id: the card and
+	 * billing details come from the payment method itself. */
+	const fake_payment_method *pm = find(b, ch->payment_method, FAKE_OBJECT_PAYMENT_METHOD);
+	json_t *o = object_head(b, ch);
+	put_int(b, o, "amount", ch->amount);
+	put_int(b, o, "amount_captured", ch->amount_captured);
+	put_int(b, o, "amount_refunded", ch->amount_refunded);
+	put_null(b, o, "application");
+	put_null(b, o, "application_fee");
+	put_null(b, o, "application_fee_amount");
+	put_str(b, o, "balance_transaction", ch->balance_transaction);
+	put(b, o, "billing_details", billing_details(b, pm));
+	put_null(b, o, "calculated_statement_descriptor");
+	put_bool(b, o, "captured", ch->captured);
+	put_int(b, o, "created", ch->obj.created);
+	put_str(b, o, "currency", ch->currency);
+	put_str(b, o, "customer", ch->customer);
+	put_null(b, o, "description");
+	put_bool(b, o, "disputed", false);
+	put_null(b, o, "failure_balance_transaction");
+	put_str(b, o, "failure_code", ch->failure_code);
+	put_str(b, o, "failure_message", ch->failure_message);
+	put_empty_object(b, o, "fraud_details");
+	put_null(b, o, "invoice");
+	put_bool(b, o, "livemode", false);
+	put_empty_object(b, o, "metadata");
+	put_null(b, o, "on_behalf_of");
+	put(b, o, "outcome", outcome(b, ch));
+	put_bool(b, o, "paid", ch->paid);
+	put_str(b, o, "payment_intent", ch->payment_intent);
+	put_str(b, o, "payment_method", ch->payment_method);
+	put(b, o, "payment_method_details", payment_method_details(b, pm));
+	put_null(b, o, "receipt_email");
+	put_null(b, o, "receipt_number");
+	put_null(b, o, "receipt_url");
+	put_bool(b, o, "refunded", ch->refunded);
+	put(b, o, "refunds", charge_refunds(b, ch));
+	put_null(b, o, "review");
+	put_null(b, o, "shipping");
+	put_null(b, o, "source_transfer");
+	put_null(b, o, "statement_descriptor");
+	put_null(b, o, "statement_descriptor_suffix");
+	put_str(b, o, "status", fake_charge_status(ch));
+	put_null(b, o, "transfer_data");
+	put_null(b, o, "transfer_group");
+	return o;
+}
+
+static json_t *refund_json(build *b, const void *object)
+{
+	const struct fake_refund *re = object;
+	json_t *o = object_head(b, re);
+	put_int(b, o, "amount", re->amount);
+	put_str(b, o, "balance_transaction", re->balance_transaction);
+	put_str(b, o, "charge", re->charge);
+	put_int(b, o, "created", re->obj.created);
+	put_str(b, o, "currency", re->currency);
+	put(b, o, "metadata", metadata(b, re->metadata));
+	put_str(b, o, "payment_intent", re->payment_intent);
+	put_str(b, o, "reason", re->reason);
+	put_null(b, o, "receipt_number");
+	put_null(b, o, "source_transfer_reversal");
+	put_str(b, o, "status", fake_refund_status(re));
+	put_null(b, o, "transfer_reversal");
+	return o;
+}
+
+static json_t *balance_transaction_json(build *b, const void *object)
+{
+	const struct fake_balance_transaction *txn = object;
+	json_t *o = object_head(b, txn);
+	put_int(b, o, "amount", txn->amount);
+	/* Funds are available at once in the fake: no payout schedule. */
+	put_int(b, o, "available_on", txn->obj.created);
+	put_int(b, o, "created", txn->obj.created);
+	put_str(b, o, "currency", txn->currency);
+	put_null(b, o, "description");
+	put_null(b, o, "exchange_rate");
+	put_int(b, o, "fee", txn->fee);
+	json_t *fees = new_array(b);
+	if (txn->fee > 0) {
+		json_t *fee = new_object(b);
+		put_int(b, fee, "amount", txn->fee);
+		put_null(b, fee, "application");
+		put_str(b, fee, "currency", txn->currency);
+		put_str(b, fee, "description", "Stripe processing fees");
+		put_str(b, fee, "type", "stripe_fee");
+		append(b, fees, fee);
+	}
+	put(b, o, "fee_details", fees);
+	put_int(b, o, "net", txn->amount - txn->fee);
+	put_str(b, o, "reporting_category", txn->type);
+	put_str(b, o, "source", txn->source);
+	put_str(b, o, "status", "available");
+	put_str(b, o, "type", txn->type);
+	return o;
+}
+
+/* ---- event -------------------------------------------------------------------- */
+
+/* previous_attributes for one changed field, as Stripe sends it: for an
+ * object (metadata, invoice_settings, card, billing_details) only its
+ * members that changed, with their old values, and null for members that
+ * were added; for anything else the old value. Both trees are borrowed. */
+static json_t *previous_value(build *b, json_t *before, json_t *after)
+{
+	if (!before)
+		return json_null();
+	if (!json_is_object(before) || !json_is_object(after))
+		return json_incref(before);
+	json_t *o = new_object(b);
+	const char *key;
+	json_t *old;
+	json_object_foreach(before, key, old) {
+		json_t *now = json_object_get(after, key);
+		if (!now)
+			put(b, o, key, json_incref(old));
+		else if (!json_equal(old, now))
+			put(b, o, key, previous_value(b, old, now));
+	}
+	json_t *now;
+	json_object_foreach(after, key, now) {
+		if (!json_object_get(before, key))
+			put_null(b, o, key);
+	}
+	return o;
+}
+
+static json_t *event_json(build *b, const void *object)
+{
+	const struct fake_event *e = object;
+	json_t *snapshot = object_json(b, e->object);
+	json_t *previous = NULL;
+	if (e->previous) {
+		json_t *before = object_json(b, e->previous);
+		previous = new_object(b);
+		for (size_t i = 0; before && snapshot && i < e->changed_count; i++)
+			put(b, previous, e->changed[i],
+			    previous_value(b, json_object_get(before, e->changed[i]),
+					   json_object_get(snapshot, e->changed[i])));
+		json_decref(before);
+	}
+
+	json_t *o = object_head(b, e);
+	put_str(b, o, "api_version", API_VERSION);
+	put_int(b, o, "created", e->obj.created);
+	json_t *data = new_object(b);
+	put(b, data, "object", snapshot);
+	if (e->previous)
+		put(b, data, "previous_attributes", previous);
+	put(b, o, "data", data);
+	put_bool(b, o, "livemode", false);
+	put_int(b, o, "pending_webhooks", (int64_t)e->pending_webhooks);
+	json_t *request = new_object(b);
+	put_str(b, request, "id", e->request_id);
+	put_null(b, request, "idempotency_key");
+	put(b, o, "request", request);
+	put_str(b, o, "type", fake_event_type(e));
+	return o;
+}
+
+/* ---- dispatch and output -------------------------------------------------------- */
+
+/* The builder of each object type; NULL for a type that has no JSON shape yet. */
+typedef json_t *(*builder_fn)(build *b, const void *object);
+
+static const builder_fn builders[FAKE_OBJECT_TYPE_COUNT] = {
+	[FAKE_OBJECT_CUSTOMER] = customer_json,
+	[FAKE_OBJECT_PAYMENT_METHOD] = payment_method_json,
+	[FAKE_OBJECT_EVENT] = event_json,
+	[FAKE_OBJECT_PRODUCT] = product_json,
+	[FAKE_OBJECT_PRICE] = price_json,
+	[FAKE_OBJECT_PAYMENT_INTENT] = payment_intent_json,
+	[FAKE_OBJECT_CHARGE] = charge_json,
+	[FAKE_OBJECT_REFUND] = refund_json,
+	[FAKE_OBJECT_BALANCE_TRANSACTION] = balance_transaction_json,
+	[FAKE_OBJECT_SETUP_INTENT] = setup_intent_json,
+};
+
+static builder_fn builder_of(const void *object)
+{
+	fake_object_type type = fake_object_type_of(object);
+	return type < FAKE_OBJECT_TYPE_COUNT ? builders[type] : NULL;
+}
+
+static json_t *object_json(build *b, const void *object)
+{
+	builder_fn fn = builder_of(object);
+	if (!fn) {
+		fail_unsupported(b, object);
+		return NULL;
+	}
+	const char *outer = b->owner;
+	b->owner = fake_object_id(object);
+	json_t *o = fn(b, object);
+	b->owner = outer;
+	if (!o)
+		fail_nomem(b);
+	return o;
+}
+
+/* Writes the finished document into memory from the instance allocator:
+ * jansson measures it first, then writes it into the buffer. Takes root's
+ * reference. */
+static int finish(build *b, json_t *root, char **out, unsigned int flags)
+{
+	if (!root)
+		fail_nomem(b);
+	if (b->status) {
+		json_decref(root);
+		return report(b);
+	}
+	bool pretty = flags & FAKE_JSON_PRETTY;
+	size_t dump_flags = pretty ? JSON_INDENT(2) : JSON_COMPACT;
+	size_t n = json_dumpb(root, NULL, 0, dump_flags);
+	char *s = n ? fake__malloc(b->p, n + 2) : NULL;
+	if (!s || json_dumpb(root, s, n, dump_flags) != n) {
+		fake__free(b->p, s);
+		json_decref(root);
+		return fake__error_nomem(b->p);
+	}
+	json_decref(root);
+	if (pretty)
+		s[n++] = '\n';
+	s[n] = '\0';
+	*out = s;
+	return 0;
+}
+
+static int check_args(fake_processor *p, char **out, unsigned int flags)
+{
+	if (!out)
+		return fake__error_set(p, FAKE_EINVAL, "parameter_missing", "out", "Missing required param: out.");
+	if (flags & ~(unsigned int)FAKE_JSON_PRETTY)
+		return fake__error_set(p, FAKE_EINVAL, "parameter_invalid_integer", "flags",
+				       "Invalid flags: 0x%x has bits libfake does not know (only FAKE_JSON_PRETTY).",
+				       flags);
+	return 0;
+}
+
+static int check_object(fake_processor *p, const void *object, const char *param)
+{
+	if (!object)
+		return fake__error_set(p, FAKE_EINVAL, "parameter_missing", param, "Missing required param: %s.", param);
+	if (fake_object_type_of(object) >= FAKE_OBJECT_TYPE_COUNT)
+		return fake__error_set(p, FAKE_EINVAL, "", param, "Invalid %s: not an object libfake returned.", param);
+	if (!builder_of(object))
+		return fake__error_set(p, FAKE_EINVAL, "", param, "Invalid %s: libfake has no JSON shape for %s objects yet.",
+				       param, fake_object_name(object));
+	return 0;
+}
+
+int fake_json_object(char **out, fake_processor *p, const void *object, unsigned int flags)
+{
+	if (out)
+		*out = NULL;
+	if (!p)
+		return FAKE_EINVAL;
+	if (check_args(p, out, flags) || check_object(p, object, "object"))
+		return p->error.status;
+	build b = { p, 0, NULL, NULL, NULL, NULL };
+	return finish(&b, object_json(&b, object), out, flags);
+}
+
+int fake_json_list(char **out, fake_processor *p, const fake_list *page, const char *url, unsigned int flags)
+{
+	if (out)
+		*out = NULL;
+	if (!p)
+		return FAKE_EINVAL;
+	if (check_args(p, out, flags))
+		return p->error.status;
+	if (!page)
+		return fake__error_set(p, FAKE_EINVAL, "parameter_missing", "page", "Missing required param: page.");
+	if (!url)
+		return fake__error_set(p, FAKE_EINVAL, "parameter_missing", "url", "Missing required param: url.");
+	if (page->count > FAKE_LIST_LIMIT_MAX)
+		return fake__error_set(p, FAKE_EINVAL, "", "page",
+				       "Invalid page: count %zu is more than a page holds (%d).", page->count,
+				       FAKE_LIST_LIMIT_MAX);
+	for (size_t i = 0; i < page->count; i++)
+		if (check_object(p, page->data[i], "page.data"))
+			return p->error.status;
+
+	build b = { p, 0, NULL, NULL, NULL, NULL };
+	json_t *o = new_object(&b);
+	put_str(&b, o, "object", "list");
+	json_t *data = new_array(&b);
+	for (size_t i = 0; i < page->count; i++)
+		append(&b, data, object_json(&b, page->data[i]));
+	put(&b, o, "data", data);
+	put_bool(&b, o, "has_more", page->has_more);
+	put_str(&b, o, "url", url);
+	return finish(&b, o, out, flags);
+}
+
+int fake_json_error(char **out, fake_processor *p, unsigned int flags)
+{
+	if (out)
+		*out = NULL;
+	if (!p)
+		return FAKE_EINVAL;
+	if (check_args(p, out, flags))
+		return p->error.status;
+	const fake_error *e = &p->error;
+	if (!e->status)
+		return fake__error_set(p, FAKE_EINVAL, "", "",
+				       "The error record holds no error: the last call succeeded, so there is no error body.");
+
+	/* A declined payment names its intent and charge: Stripe's body
+	 * carries the intent (and the payment method that was declined) as
+	 * objects, here as they are now. An id that names nothing (a stub may
+	 * write any) is left out. */
+	build b = { p, 0, NULL, NULL, NULL, NULL };
+	const struct fake_charge *ch = e->charge[0] ? find(&b, e->charge, FAKE_OBJECT_CHARGE) : NULL;
+	const void *pi = e->payment_intent[0] ? find(&b, e->payment_intent, FAKE_OBJECT_PAYMENT_INTENT) : NULL;
+	const void *si = e->setup_intent[0] ? find(&b, e->setup_intent, FAKE_OBJECT_SETUP_INTENT) : NULL;
+	const void *pm = ch ? find(&b, ch->payment_method, FAKE_OBJECT_PAYMENT_METHOD) : NULL;
+
+	json_t *err = new_object(&b);
+	if (e->charge[0])
+		put_str(&b, err, "charge", e->charge);
+	if (e->code[0])
+		put_str(&b, err, "code", e->code);
+	if (e->decline_code[0])
+		put_str(&b, err, "decline_code", e->decline_code);
+	if (e->code[0])
+		put(&b, err, "doc_url", doc_url(&b, e->code));
+	if (e->message[0])
+		put_str(&b, err, "message", e->message);
+	if (e->param[0])
+		put_str(&b, err, "param", e->param);
+	if (pi)
+		put(&b, err, "payment_intent", object_json(&b, pi));
+	if (pm)
+		put(&b, err, "payment_method", object_json(&b, pm));
+	if (e->request_id[0]) {
+		char url[sizeof(e->request_id) + 48];
+		snprintf(url, sizeof url, "https://dashboard.stripe.com/test/logs/%s", e->request_id);
+		put_str(&b, err, "request_log_url", url);
+	}
+	if (si)
+		put(&b, err, "setup_intent", object_json(&b, si));
+	put_str(&b, err, "type", e->type);
+	json_t *o = new_object(&b);
+	put(&b, o, "error", err);
+	return finish(&b, o, out, flags);
+}
+
+void fake_json_free(fake_processor *p, char *json)
+{
+	if (p && json)
+		fake__free(p, json);
+}

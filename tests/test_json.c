@@ -1,0 +1,1165 @@
+/*
+ * Stripe-shaped JSON (fake/json.h): a scenario with every object type and
+ * the events of all of it, checked against Stripe's OpenAPI schemas with
+ * validate.py (shared/stripe-openapi, found through VALIDATE_PY); then
+ * determinism, key order, pretty output, event snapshots and
+ * previous_attributes, the deleted customer, error bodies, bad arguments
+ * and allocation failure. Every test starts from a fresh processor.
+ */
+#include "helpers.h"
+
+#include <inttypes.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#ifndef VALIDATE_PY
+#error "tests/meson.build passes -DVALIDATE_PY=\"<path of validate.py>\""
+#endif
+
+/* ---- a growable text buffer --------------------------------------------------- */
+
+typedef struct text {
+	char *s;
+	size_t len;
+	size_t cap;
+} text;
+
+static void text_add(text *t, const char *s)
+{
+	size_t n = strlen(s);
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = t->cap ? t->cap : 4096;
+		while (cap < t->len + n + 1)
+			cap *= 2;
+		char *grown = realloc(t->s, cap);
+		assert_non_null(grown);
+		t->s = grown;
+		t->cap = cap;
+	}
+	memcpy(t->s + t->len, s, n + 1);
+	t->len += n;
+}
+
+static void text_free(text *t)
+{
+	free(t->s);
+	memset(t, 0, sizeof(*t));
+}
+
+static void write_file(const char *path, const text *t)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(t->s ? t->s : "", 1, t->len, f), t->len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A non-NULL string no call returns: outs are preset to it so a test can see
+ * that a failing call really wrote NULL. */
+static char out_sentinel[] = "x";
+
+/* ---- JSON helpers -------------------------------------------------------------- */
+
+/* The compact JSON of an object; the caller frees it with fake_json_free(). */
+static char *json_of(fake_processor *p, const void *object, unsigned int flags)
+{
+	char *s = NULL;
+	check_ok(p, fake_json_object(&s, p, object, flags));
+	assert_non_null(s);
+	return s;
+}
+
+/* Appends an object's compact JSON as one line. */
+static void add_line(fake_processor *p, text *t, const void *object)
+{
+	char *s = json_of(p, object, 0);
+	text_add(t, s);
+	text_add(t, "\n");
+	fake_json_free(p, s);
+}
+
+/* Appends the error body of the record as one line (call right after the failed call). */
+static void add_error_line(fake_processor *p, text *t)
+{
+	char *s = NULL;
+	check_ok(p, fake_json_error(&s, p, 0));
+	text_add(t, s);
+	text_add(t, "\n");
+	fake_json_free(p, s);
+}
+
+static json_t *parse(const char *s)
+{
+	json_error_t err;
+	json_t *v = json_loads(s, JSON_REJECT_DUPLICATES, &err);
+	if (!v) {
+		print_error("not JSON (%s at %d): %s\n", err.text, err.position, s);
+		fail();
+	}
+	return v;
+}
+
+/* The parsed JSON of an object. */
+static json_t *parsed(fake_processor *p, const void *object)
+{
+	char *s = json_of(p, object, 0);
+	json_t *v = parse(s);
+	fake_json_free(p, s);
+	return v;
+}
+
+/* Asserts that the value at a dotted path (numbers index arrays) is the string want, or null for NULL. */
+static json_t *at(json_t *v, const char *path)
+{
+	char buf[256];
+	snprintf(buf, sizeof buf, "%s", path);
+	for (char *part = strtok(buf, "."); part && v; part = strtok(NULL, "."))
+		v = json_is_array(v) ? json_array_get(v, (size_t)atoi(part)) : json_object_get(v, part);
+	return v;
+}
+
+static void check_str(json_t *root, const char *path, const char *want)
+{
+	json_t *v = at(root, path);
+	if (!v) {
+		print_error("%s: missing\n", path);
+		fail();
+	}
+	if (!want) {
+		if (!json_is_null(v)) {
+			print_error("%s: expected null\n", path);
+			fail();
+		}
+		return;
+	}
+	if (!json_is_string(v)) {
+		print_error("%s: expected the string \"%s\"\n", path, want);
+		fail();
+	}
+	assert_string_equal(json_string_value(v), want);
+}
+
+static void check_int(json_t *root, const char *path, json_int_t want)
+{
+	json_t *v = at(root, path);
+	if (!json_is_integer(v)) {
+		print_error("%s: expected the integer %lld\n", path, (long long)want);
+		fail();
+	}
+	assert_int_equal(json_integer_value(v), want);
+}
+
+static void check_absent(json_t *root, const char *path)
+{
+	if (at(root, path)) {
+		print_error("%s: expected no such field\n", path);
+		fail();
+	}
+}
+
+/* ---- retrieving every object by its deterministic id ---------------------------- */
+
+typedef int (*get_fn)(const void **out, fake_processor *p, const char *id);
+
+#define GETTER(name, type)                                                           \
+	static int get_##name(const void **out, fake_processor *p, const char *id)   \
+	{                                                                            \
+		const type *o = NULL;                                                \
+		int rc = fake_##name##_retrieve(&o, p, id, NULL);                    \
+		*out = o;                                                            \
+		return rc;                                                           \
+	}
+GETTER(customer, fake_customer)
+GETTER(payment_method, fake_payment_method)
+GETTER(product, fake_product)
+GETTER(price, fake_price)
+GETTER(payment_intent, fake_payment_intent)
+GETTER(charge, fake_charge)
+GETTER(refund, fake_refund)
+GETTER(balance_transaction, fake_balance_transaction)
+GETTER(setup_intent, fake_setup_intent)
+GETTER(event, fake_event)
+
+static const struct kind {
+	const char *prefix;
+	get_fn get;
+} object_kinds[] = {
+	{ "cus_fake_", get_customer },    { "pm_fake_", get_payment_method },
+	{ "prod_fake_", get_product },    { "price_fake_", get_price },
+	{ "pi_fake_", get_payment_intent }, { "ch_fake_", get_charge },
+	{ "re_fake_", get_refund },       { "txn_fake_", get_balance_transaction },
+	{ "seti_fake_", get_setup_intent },
+};
+
+/* The n-th object (1-based) of a kind, or NULL when there is none. */
+static const void *nth(fake_processor *p, const struct kind *k, int n)
+{
+	char id[64];
+	const void *o = NULL;
+	snprintf(id, sizeof id, "%s%05d", k->prefix, n);
+	return k->get(&o, p, id) == 0 ? o : NULL;
+}
+
+static const void *get(fake_processor *p, get_fn fn, const char *id)
+{
+	const void *o = NULL;
+	check_ok(p, fn(&o, p, id));
+	assert_non_null(o);
+	return o;
+}
+
+static const fake_event *event_nth(fake_processor *p, size_t n)
+{
+	static const struct kind events = { "evt_fake_", get_event };
+	const fake_event *e = nth(p, &events, (int)n);
+	assert_non_null(e);
+	return e;
+}
+
+/* The last event of a type. */
+static const fake_event *event_last(fake_processor *p, const char *type)
+{
+	for (size_t n = fake_event_count(p); n > 0; n--) {
+		const fake_event *e = event_nth(p, n);
+		if (strcmp(fake_event_type(e), type) == 0)
+			return e;
+	}
+	print_error("no %s event\n", type);
+	fail();
+	return NULL;
+}
+
+/* ---- the scenario ---------------------------------------------------------------- */
+
+static const fake_customer *customer_new(fake_processor *p, const fake_customer_create_params *cp)
+{
+	const fake_customer *c = NULL;
+	check_ok(p, fake_customer_create(&c, p, cp, NULL));
+	assert_non_null(c);
+	return c;
+}
+
+static const fake_payment_intent *intent_new(fake_processor *p, int64_t amount, const char *customer, const char *pm,
+					     bool confirm, fake_capture_method capture)
+{
+	fake_payment_intent_create_params cp = FAKE_PAYMENT_INTENT_CREATE_PARAMS_INIT;
+	const fake_payment_intent *pi = NULL;
+	cp.amount = amount;
+	cp.currency = "usd";
+	cp.customer = customer;
+	cp.payment_method = pm;
+	cp.confirm = confirm;
+	cp.capture_method = capture;
+	check_ok(p, fake_payment_intent_create(&pi, p, &cp, NULL));
+	assert_non_null(pi);
+	return pi;
+}
+
+static const fake_setup_intent *setup_new(fake_processor *p, const char *customer, const char *pm, bool confirm,
+					  bool on_session)
+{
+	fake_setup_intent_create_params sp = FAKE_SETUP_INTENT_CREATE_PARAMS_INIT;
+	const fake_setup_intent *si = NULL;
+	sp.customer = customer;
+	sp.payment_method = pm;
+	sp.confirm = confirm;
+	sp.on_session = on_session;
+	check_ok(p, fake_setup_intent_create(&si, p, &sp, NULL));
+	assert_non_null(si);
+	return si;
+}
+
+static const fake_price *price_new(fake_processor *p, fake_price_create_params *pp)
+{
+	const fake_price *price = NULL;
+	pp->currency = "usd";
+	check_ok(p, fake_price_create(&price, p, pp, NULL));
+	assert_non_null(price);
+	return price;
+}
+
+static void refund(fake_processor *p, const char *charge, int64_t amount, const char *reason)
+{
+	static const fake_kv meta[] = { { "ticket", "T-1" } };
+	fake_refund_create_params rp = FAKE_REFUND_CREATE_PARAMS_INIT;
+	const fake_refund *re = NULL;
+	rp.charge = charge;
+	rp.amount = amount;
+	rp.reason = reason;
+	rp.metadata = meta;
+	rp.metadata_count = reason ? 1 : 0;
+	check_ok(p, fake_refund_create(&re, p, &rp, NULL));
+}
+
+/* Every object type in every state the JSON distinguishes, with the events
+ * of all of it. Error bodies are captured right after each failing call. */
+static void run_scenario(fake_processor *p, text *errors)
+{
+	static const fake_kv grace_meta[] = { { "plan", "pro" }, { "team", "core" } };
+	static const fake_kv ada_meta[] = { { "tier", "gold" } };
+	static const fake_kv pm_meta[] = { { "source", "test" } };
+	static const fake_kv pm_meta2[] = { { "source", "updated" }, { "extra", "yes" } };
+	static const fake_kv product_meta[] = { { "family", "plans" } };
+	static const fake_kv price_meta[] = { { "k", "v" } };
+	const void *o = NULL;
+
+	/* customers: plain; with metadata and a default payment method; deleted */
+	fake_customer_create_params cp = FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+	cp.email = "ada@example.com";
+	cp.name = "Ada Lovelace";
+	cp.description = "first customer";
+	cp.phone = "+15555550100";
+	const fake_customer *ada = customer_new(p, &cp);
+	cp = (fake_customer_create_params)FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+	cp.email = "grace@example.com";
+	cp.name = "Grace Hopper";
+	cp.metadata = grace_meta;
+	cp.metadata_count = 2;
+	cp.payment_method = "pm_card_visa";
+	cp.default_payment_method = "pm_card_visa";
+	const fake_customer *grace = customer_new(p, &cp);
+	cp = (fake_customer_create_params)FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+	cp.email = "gone@example.com";
+	cp.payment_method = "pm_card_mastercard";
+	const fake_customer *gone = customer_new(p, &cp);
+	check_ok(p, fake_customer_delete(&gone, p, fake_customer_id(gone), NULL));
+	check_ok(p, fake_clock_advance(p, 60));
+
+	fake_customer_update_params up = FAKE_CUSTOMER_UPDATE_PARAMS_INIT;
+	up.email = "ada@lovelace.example";
+	up.metadata = ada_meta;
+	up.metadata_count = 1;
+	check_ok(p, fake_customer_update(&ada, p, fake_customer_id(ada), &up, NULL));
+
+	/* payment methods: created, attached, updated, made default; attached and detached */
+	fake_payment_method_create_params mp = FAKE_PAYMENT_METHOD_CREATE_PARAMS_INIT;
+	const fake_payment_method *pm = NULL;
+	mp.card_number = "4242424242424242";
+	mp.exp_month = 12;
+	mp.exp_year = 2030;
+	mp.cvc = "123";
+	mp.billing_name = "Ada Lovelace";
+	mp.billing_email = "ada@example.com";
+	mp.billing_phone = "+15555550100";
+	mp.metadata = pm_meta;
+	mp.metadata_count = 1;
+	check_ok(p, fake_payment_method_create(&pm, p, &mp, NULL));
+	fake_payment_method_attach_params ap = FAKE_PAYMENT_METHOD_ATTACH_PARAMS_INIT;
+	ap.customer = fake_customer_id(ada);
+	check_ok(p, fake_payment_method_attach(&pm, p, fake_payment_method_id(pm), &ap, NULL));
+	fake_payment_method_update_params mu = FAKE_PAYMENT_METHOD_UPDATE_PARAMS_INIT;
+	mu.exp_month = 11;
+	mu.billing_name = "Ada L.";
+	mu.metadata = pm_meta2;
+	mu.metadata_count = 2;
+	check_ok(p, fake_payment_method_update(&pm, p, fake_payment_method_id(pm), &mu, NULL));
+	check_ok(p, fake_customer_set_default_payment_method(&ada, p, fake_customer_id(ada),
+							     fake_payment_method_id(pm), NULL));
+	const fake_payment_method *amex = NULL;
+	check_ok(p, fake_payment_method_attach(&amex, p, "pm_card_amex", &ap, NULL));
+	check_ok(p, fake_payment_method_detach(&amex, p, fake_payment_method_id(amex), NULL));
+
+	/* products and prices: one-time, recurring, metered, with lookup keys */
+	fake_product_create_params prp = FAKE_PRODUCT_CREATE_PARAMS_INIT;
+	const fake_product *gold = NULL;
+	prp.name = "Gold plan";
+	prp.description = "Everything, monthly";
+	prp.metadata = product_meta;
+	prp.metadata_count = 1;
+	check_ok(p, fake_product_create(&gold, p, &prp, NULL));
+	check_ok(p, fake_clock_advance(p, 30));
+	fake_product_update_params pru = FAKE_PRODUCT_UPDATE_PARAMS_INIT;
+	pru.name = "Gold plan v2";
+	pru.description = "";
+	check_ok(p, fake_product_update(&gold, p, fake_product_id(gold), &pru, NULL));
+
+	fake_price_create_params pp = FAKE_PRICE_CREATE_PARAMS_INIT;
+	pp.unit_amount = 1500;
+	pp.product = fake_product_id(gold);
+	pp.lookup_key = "gold_once";
+	const fake_price *once = price_new(p, &pp);
+	pp = (fake_price_create_params)FAKE_PRICE_CREATE_PARAMS_INIT;
+	pp.unit_amount = 2000;
+	pp.product = fake_product_id(gold);
+	pp.interval = FAKE_INTERVAL_MONTH;
+	pp.lookup_key = "gold_monthly";
+	pp.nickname = "Monthly";
+	price_new(p, &pp);
+	pp = (fake_price_create_params)FAKE_PRICE_CREATE_PARAMS_INIT;
+	pp.unit_amount = 5;
+	pp.product_name = "API calls";
+	pp.interval = FAKE_INTERVAL_MONTH;
+	pp.usage_type = FAKE_USAGE_METERED;
+	pp.lookup_key = "api_calls";
+	price_new(p, &pp);
+	pp = (fake_price_create_params)FAKE_PRICE_CREATE_PARAMS_INIT;
+	pp.unit_amount = 20000;
+	pp.product = fake_product_id(gold);
+	pp.interval = FAKE_INTERVAL_YEAR;
+	pp.lookup_key = "gold_monthly"; /* taken from the monthly price: price.updated for it */
+	pp.transfer_lookup_key = true;
+	price_new(p, &pp);
+	fake_price_update_params pu = FAKE_PRICE_UPDATE_PARAMS_INIT;
+	pu.nickname = "One-off";
+	pu.metadata = price_meta;
+	pu.metadata_count = 1;
+	pu.active = FAKE_ACTIVE_CLEAR;
+	check_ok(p, fake_price_update(&once, p, fake_price_id(once), &pu, NULL));
+
+	/* payment intents */
+	const fake_payment_intent *paid = intent_new(p, 2000, fake_customer_id(grace),
+						     fake_customer_default_payment_method(grace), true,
+						     FAKE_CAPTURE_AUTOMATIC);
+	fake_payment_intent_create_params dp = FAKE_PAYMENT_INTENT_CREATE_PARAMS_INIT;
+	const fake_payment_intent *declined = NULL;
+	dp.amount = 1200;
+	dp.currency = "usd";
+	dp.customer = fake_customer_id(ada);
+	dp.payment_method = "pm_card_chargeDeclinedInsufficientFunds";
+	dp.confirm = true;
+	assert_int_equal(fake_payment_intent_create(&declined, p, &dp, NULL), FAKE_ECARD);
+	add_error_line(p, errors);
+	intent_new(p, 3000, fake_customer_id(ada), "pm_card_threeDSecure2Required", true, FAKE_CAPTURE_AUTOMATIC);
+	const fake_payment_intent *auth_failed = intent_new(p, 3100, NULL, "pm_card_threeDSecure2Required", true,
+							    FAKE_CAPTURE_AUTOMATIC);
+	check_ok(p, fake_payment_intent_authenticate(&auth_failed, p, fake_payment_intent_id(auth_failed), false, NULL));
+	intent_new(p, 4000, NULL, "pm_card_visa", true, FAKE_CAPTURE_MANUAL);
+	const fake_payment_intent *partial = intent_new(p, 5000, NULL, "pm_card_visa", true, FAKE_CAPTURE_MANUAL);
+	fake_payment_intent_capture_params kp = FAKE_PAYMENT_INTENT_CAPTURE_PARAMS_INIT;
+	kp.amount_to_capture = 3000;
+	check_ok(p, fake_payment_intent_capture(&partial, p, fake_payment_intent_id(partial), &kp, NULL));
+	const fake_payment_intent *canceled = intent_new(p, 6000, NULL, "pm_card_visa", false, FAKE_CAPTURE_AUTOMATIC);
+	check_ok(p, fake_payment_intent_cancel(&canceled, p, fake_payment_intent_id(canceled), "requested_by_customer",
+					       NULL));
+	const fake_payment_intent *released = intent_new(p, 7000, NULL, "pm_card_visa", true, FAKE_CAPTURE_MANUAL);
+	check_ok(p, fake_payment_intent_cancel(&released, p, fake_payment_intent_id(released), NULL, NULL));
+	check_ok(p, fake_clock_advance(p, 3600));
+
+	/* refunds: the paid charge in two parts, the partly captured one in part */
+	refund(p, fake_payment_intent_latest_charge(paid), 500, "requested_by_customer");
+	refund(p, fake_payment_intent_latest_charge(paid), 0, NULL);
+	refund(p, fake_payment_intent_latest_charge(partial), 1000, NULL);
+
+	/* setup intents: succeeded, declined, requires_action, canceled, failed authentication */
+	setup_new(p, fake_customer_id(ada), "pm_card_visa", true, false);
+	fake_setup_intent_create_params sp = FAKE_SETUP_INTENT_CREATE_PARAMS_INIT;
+	const fake_setup_intent *si = NULL;
+	sp.payment_method = "pm_card_chargeDeclined";
+	sp.confirm = true;
+	assert_int_equal(fake_setup_intent_create(&si, p, &sp, NULL), FAKE_ECARD);
+	add_error_line(p, errors);
+	setup_new(p, fake_customer_id(ada), "pm_card_authenticationRequiredOnSetup", true, true);
+	si = setup_new(p, NULL, NULL, false, false);
+	check_ok(p, fake_setup_intent_cancel(&si, p, fake_setup_intent_id(si), "abandoned", NULL));
+	si = setup_new(p, NULL, "pm_card_threeDSecure2Required", true, false);
+	check_ok(p, fake_setup_intent_authenticate(&si, p, fake_setup_intent_id(si), false, NULL));
+
+	/* an invalid_request_error */
+	assert_int_equal(fake_customer_retrieve((const fake_customer **)&o, p, "cus_nope", NULL), FAKE_ENOTFOUND);
+	add_error_line(p, errors);
+}
+
+/* Every object (one line each, by kind and id), every event, a page of
+ * customers, and the scenario's error bodies. */
+typedef struct output {
+	text objects;
+	text events;
+	text page;
+	text errors;
+} output;
+
+static void produce(fake_processor *p, output *out)
+{
+	run_scenario(p, &out->errors);
+	for (size_t k = 0; k < sizeof(object_kinds) / sizeof(object_kinds[0]); k++) {
+		const void *o;
+		for (int n = 1; (o = nth(p, &object_kinds[k], n)) != NULL; n++)
+			add_line(p, &out->objects, o);
+	}
+	for (size_t n = 1; n <= fake_event_count(p); n++)
+		add_line(p, &out->events, event_nth(p, n));
+
+	fake_customer_list_params lp = FAKE_CUSTOMER_LIST_PARAMS_INIT;
+	fake_list page;
+	lp.page.limit = 1;
+	check_ok(p, fake_customer_list(&page, p, &lp, NULL));
+	assert_true(page.has_more);
+	char *s = NULL;
+	check_ok(p, fake_json_list(&s, p, &page, "/v1/customers", 0));
+	text_add(&out->page, s);
+	fake_json_free(p, s);
+}
+
+static void output_free(output *out)
+{
+	text_free(&out->objects);
+	text_free(&out->events);
+	text_free(&out->page);
+	text_free(&out->errors);
+}
+
+/* ---- the validator --------------------------------------------------------------- */
+
+static double seconds_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Runs validate.py with `args`; its output goes to a log file, shown on failure. */
+static void validate(const char *args, const char *log, double *spent)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s' %s >%s 2>&1", VALIDATE_PY, args, log);
+	double t0 = seconds_now();
+	int rc = system(cmd);
+	*spent += seconds_now() - t0;
+	if (rc != 0) {
+		print_error("validate.py failed (status %d): %s\n", rc, cmd);
+		FILE *f = fopen(log, "r");
+		char line[1024];
+		while (f && fgets(line, sizeof line, f))
+			print_error("  %s", line);
+		if (f)
+			fclose(f);
+		fail();
+	}
+}
+
+static void test_json_validates_against_stripe_schemas(void **state)
+{
+	fake_processor *p = *state;
+	if (access(VALIDATE_PY, R_OK) != 0) {
+		print_message("# %s not found: schema checks skipped\n", VALIDATE_PY);
+		skip();
+	}
+	output out = { { 0 }, { 0 }, { 0 }, { 0 } };
+	produce(p, &out);
+	write_file("json_objects.jsonl", &out.objects);
+	write_file("json_events.jsonl", &out.events);
+	write_file("json_customers_page.json", &out.page);
+	write_file("json_errors.jsonl", &out.errors);
+
+	double spent = 0;
+	validate("--strict -q auto --many json_objects.jsonl", "json_validate_objects.log", &spent);
+	validate("--strict -q event --many json_events.jsonl", "json_validate_events.log", &spent);
+	validate("--strict -q list:customer json_customers_page.json", "json_validate_list.log", &spent);
+	validate("--strict -q 'GET /v1/customers' json_customers_page.json", "json_validate_get.log", &spent);
+	validate("--strict -q 'POST /v1/customers#default' --many json_errors.jsonl", "json_validate_errors.log",
+		 &spent);
+	print_message("# validate.py: 5 runs, %.2f s\n", spent);
+	output_free(&out);
+}
+
+/* ---- determinism, order, pretty --------------------------------------------------- */
+
+static void test_json_same_bytes_in_two_processors(void **state)
+{
+	(void)state;
+	output a = { { 0 }, { 0 }, { 0 }, { 0 } }, b = { { 0 }, { 0 }, { 0 }, { 0 } };
+	fake_processor *p = NULL, *q = NULL;
+	assert_int_equal(fake_processor_new(&p, NULL), 0);
+	assert_int_equal(fake_processor_new(&q, NULL), 0);
+	produce(p, &a);
+	produce(q, &b);
+	assert_true(a.objects.len > 10000);
+	assert_string_equal(a.objects.s, b.objects.s);
+	assert_string_equal(a.events.s, b.events.s);
+	assert_string_equal(a.page.s, b.page.s);
+	assert_string_equal(a.errors.s, b.errors.s);
+	output_free(&a);
+	output_free(&b);
+	fake_processor_free(p);
+	fake_processor_free(q);
+}
+
+/* Keys in the order libfake promises: in an object with an id, "id" and
+ * "object" first, then the rest in ascending order (elsewhere all of them); list envelopes as object, data, has_more, url;
+ * metadata (and previous_attributes, which holds metadata keys) in the
+ * order the keys were set. */
+static void check_key_order(json_t *v, const char *where)
+{
+	if (json_is_array(v)) {
+		size_t i;
+		json_t *item;
+		json_array_foreach(v, i, item)
+			check_key_order(item, where);
+		return;
+	}
+	if (!json_is_object(v))
+		return;
+	json_t *object = json_object_get(v, "object");
+	bool list = json_is_string(object) && strcmp(json_string_value(object), "list") == 0;
+	const char *key;
+	const char *prev = NULL;
+	size_t i = 0;
+	json_t *member;
+	json_object_foreach(v, key, member) {
+		if (list) {
+			static const char *const envelope[] = { "object", "data", "has_more", "url" };
+			assert_true(i < 4);
+			assert_string_equal(key, envelope[i]);
+		} else if (json_object_get(v, "id") && object && i < 2) {
+			assert_string_equal(key, i == 0 ? "id" : "object");
+		} else {
+			if (prev && strcmp(prev, key) >= 0) {
+				print_error("%s: key \"%s\" after \"%s\"\n", where, key, prev);
+				fail();
+			}
+			prev = key;
+		}
+		if (strcmp(key, "metadata") != 0 && strcmp(key, "previous_attributes") != 0)
+			check_key_order(member, where);
+		i++;
+	}
+}
+
+static void test_json_key_order_is_fixed(void **state)
+{
+	fake_processor *p = *state;
+	output out = { { 0 }, { 0 }, { 0 }, { 0 } };
+	produce(p, &out);
+
+	char *s = json_of(p, get(p, get_customer, "cus_fake_00001"), 0);
+	assert_true(strncmp(s, "{\"id\":\"cus_fake_00001\",\"object\":\"customer\",\"address\":null,\"balance\":0,", 70) ==
+		    0);
+	fake_json_free(p, s);
+	s = json_of(p, event_nth(p, 1), 0);
+	assert_true(strncmp(s, "{\"id\":\"evt_fake_00001\",\"object\":\"event\",\"api_version\":\"2023-08-16\",", 67) == 0);
+	fake_json_free(p, s);
+	assert_true(strncmp(out.page.s, "{\"object\":\"list\",\"data\":[{\"id\":\"cus_fake_00002\",", 47) == 0);
+
+	/* jansson keeps insertion order: every document shows the builders' order */
+	text *all[] = { &out.objects, &out.events, &out.errors };
+	for (size_t t = 0; t < 3; t++) {
+		for (char *line = strtok(all[t]->s, "\n"); line; line = strtok(NULL, "\n")) {
+			json_t *v = parse(line);
+			json_t *err = json_object_get(v, "error");
+			check_key_order(err ? err : v, line);
+			json_decref(v);
+		}
+	}
+	output_free(&out);
+}
+
+static void test_json_pretty_parses_to_the_same_value(void **state)
+{
+	fake_processor *p = *state;
+	output out = { { 0 }, { 0 }, { 0 }, { 0 } };
+	produce(p, &out);
+	for (size_t k = 0; k < sizeof(object_kinds) / sizeof(object_kinds[0]); k++) {
+		const void *o = nth(p, &object_kinds[k], 1);
+		assert_non_null(o);
+		char *compact = json_of(p, o, 0);
+		char *pretty = json_of(p, o, FAKE_JSON_PRETTY);
+		assert_null(strchr(compact, '\n'));
+		size_t n = strlen(pretty);
+		assert_true(n > strlen(compact));
+		assert_int_equal(pretty[n - 1], '\n');
+		assert_true(strncmp(pretty, "{\n  \"id\": \"", 11) == 0);
+		json_t *a = parse(compact), *b = parse(pretty);
+		assert_true(json_equal(a, b));
+		json_decref(a);
+		json_decref(b);
+		fake_json_free(p, compact);
+		fake_json_free(p, pretty);
+	}
+	output_free(&out);
+}
+
+/* ---- shapes and values ----------------------------------------------------------- */
+
+static void test_json_event_shows_the_object_as_it_was(void **state)
+{
+	static const fake_kv meta1[] = { { "a", "1" }, { "b", "2" } };
+	static const fake_kv meta2[] = { { "a", "10" }, { "b", "" }, { "c", "3" } };
+	fake_processor *p = *state;
+	fake_customer_create_params cp = FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+	cp.email = "old@example.com";
+	cp.metadata = meta1;
+	cp.metadata_count = 2;
+	const fake_customer *c = customer_new(p, &cp);
+	fake_customer_update_params up = FAKE_CUSTOMER_UPDATE_PARAMS_INIT;
+	up.email = "new@example.com";
+	up.metadata = meta2;
+	up.metadata_count = 3;
+	check_ok(p, fake_customer_update(&c, p, fake_customer_id(c), &up, NULL));
+
+	json_t *created = parsed(p, event_nth(p, 1));
+	check_str(created, "type", "customer.created");
+	check_str(created, "data.object.email", "old@example.com");
+	check_str(created, "data.object.metadata.b", "2");
+	check_absent(created, "data.previous_attributes");
+	check_str(created, "request.id", "req_fake_00001");
+	check_str(created, "request.idempotency_key", NULL);
+	check_int(created, "pending_webhooks", 0);
+	assert_true(json_is_false(json_object_get(created, "livemode")));
+	json_decref(created);
+
+	json_t *updated = parsed(p, event_nth(p, 2));
+	check_str(updated, "type", "customer.updated");
+	check_str(updated, "data.object.email", "new@example.com");
+	/* Stripe: the old value of each changed field; for metadata the old
+	 * values of the keys that changed or went, and null for added keys */
+	json_t *want = json_pack("{s:s, s:{s:s, s:s, s:n}}", "email", "old@example.com", "metadata", "a", "1", "b", "2",
+				 "c");
+	assert_non_null(want);
+	if (!json_equal(json_object_get(json_object_get(updated, "data"), "previous_attributes"), want)) {
+		char *got = json_dumps(json_object_get(updated, "data"), JSON_COMPACT);
+		print_error("previous_attributes: %s\n", got);
+		free(got);
+		fail();
+	}
+	json_decref(want);
+	json_decref(updated);
+
+	/* a nested field: only the member that changed */
+	const fake_payment_method *pm = NULL;
+	fake_payment_method_attach_params ap = FAKE_PAYMENT_METHOD_ATTACH_PARAMS_INIT;
+	ap.customer = fake_customer_id(c);
+	check_ok(p, fake_payment_method_attach(&pm, p, "pm_card_visa", &ap, NULL));
+	check_ok(p, fake_customer_set_default_payment_method(&c, p, fake_customer_id(c), fake_payment_method_id(pm),
+							     NULL));
+	json_t *def = parsed(p, event_last(p, "customer.updated"));
+	want = json_pack("{s:{s:n}}", "invoice_settings", "default_payment_method");
+	assert_true(json_equal(json_object_get(json_object_get(def, "data"), "previous_attributes"), want));
+	check_str(def, "data.object.invoice_settings.default_payment_method", fake_payment_method_id(pm));
+	json_decref(want);
+	json_decref(def);
+
+	fake_payment_method_update_params mu = FAKE_PAYMENT_METHOD_UPDATE_PARAMS_INIT;
+	mu.exp_month = 3;
+	check_ok(p, fake_payment_method_update(&pm, p, fake_payment_method_id(pm), &mu, NULL));
+	json_t *pmu = parsed(p, event_last(p, "payment_method.updated"));
+	want = json_pack("{s:{s:i}}", "card", "exp_month", 12);
+	assert_true(json_equal(json_object_get(json_object_get(pmu, "data"), "previous_attributes"), want));
+	check_int(pmu, "data.object.card.exp_month", 3);
+	json_decref(want);
+	json_decref(pmu);
+
+	/* the live customer has moved on; the first event has not */
+	json_t *live = parsed(p, c);
+	check_str(live, "email", "new@example.com");
+	json_decref(live);
+}
+
+static void test_json_deleted_customer(void **state)
+{
+	fake_processor *p = *state;
+	fake_customer_create_params cp = FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+	cp.email = "bye@example.com";
+	const fake_customer *c = customer_new(p, &cp);
+	check_ok(p, fake_customer_delete(&c, p, fake_customer_id(c), NULL));
+	char *s = json_of(p, c, 0);
+	assert_string_equal(s, "{\"id\":\"cus_fake_00001\",\"object\":\"customer\",\"deleted\":true}");
+	fake_json_free(p, s);
+	/* customer.deleted carries the customer as it was */
+	json_t *e = parsed(p, event_last(p, "customer.deleted"));
+	check_str(e, "data.object.email", "bye@example.com");
+	check_absent(e, "data.object.deleted");
+	json_decref(e);
+}
+
+static void test_json_payment_shapes(void **state)
+{
+	fake_processor *p = *state;
+	text errors = { 0 };
+	run_scenario(p, &errors);
+	text_free(&errors);
+
+	/* the charge refunded in two parts: both refunds, newest first */
+	json_t *ch = parsed(p, get(p, get_charge, "ch_fake_00001"));
+	check_str(ch, "status", "succeeded");
+	assert_true(json_is_true(json_object_get(ch, "refunded")));
+	check_int(ch, "amount_refunded", 2000);
+	check_str(ch, "refunds.url", "/v1/charges/ch_fake_00001/refunds");
+	check_str(ch, "refunds.data.0.id", "re_fake_00002");
+	check_str(ch, "refunds.data.1.id", "re_fake_00001");
+	check_absent(ch, "refunds.data.2");
+	check_str(ch, "outcome.network_status", "approved_by_network");
+	check_str(ch, "outcome.type", "authorized");
+	check_str(ch, "payment_method_details.type", "card");
+	check_str(ch, "payment_method_details.card.brand", "visa");
+	check_str(ch, "payment_method_details.card.last4", "4242");
+	check_str(ch, "billing_details.address.city", NULL);
+	json_decref(ch);
+	/* ... and its charge.succeeded event, from before any refund: none */
+	json_t *ev = parsed(p, event_nth(p, 1));
+	for (size_t n = 1; n <= fake_event_count(p); n++) {
+		json_decref(ev);
+		ev = parsed(p, event_nth(p, n));
+		if (strcmp(json_string_value(at(ev, "type")), "charge.succeeded") == 0)
+			break;
+	}
+	check_str(ev, "data.object.id", "ch_fake_00001");
+	assert_int_equal(json_array_size(at(ev, "data.object.refunds.data")), 0);
+	json_decref(ev);
+
+	/* the declined charge */
+	json_t *failed = parsed(p, get(p, get_charge, "ch_fake_00002"));
+	check_str(failed, "status", "failed");
+	check_str(failed, "failure_code", "card_declined");
+	check_str(failed, "outcome.network_status", "declined_by_network");
+	check_str(failed, "outcome.reason", "insufficient_funds");
+	check_str(failed, "outcome.seller_message", "The bank returned the decline code `insufficient_funds`.");
+	check_str(failed, "outcome.type", "issuer_declined");
+	check_str(failed, "balance_transaction", NULL);
+	json_decref(failed);
+
+	/* the declined intent, the one in requires_action, the failed authentication */
+	json_t *pi = parsed(p, get(p, get_payment_intent, "pi_fake_00002"));
+	check_str(pi, "status", "requires_payment_method");
+	check_str(pi, "last_payment_error.type", "card_error");
+	check_str(pi, "last_payment_error.code", "card_declined");
+	check_str(pi, "last_payment_error.decline_code", "insufficient_funds");
+	check_str(pi, "last_payment_error.charge", "ch_fake_00002");
+	check_str(pi, "last_payment_error.doc_url", "https://stripe.com/docs/error-codes/card-declined");
+	check_str(pi, "payment_method", NULL);
+	check_str(pi, "next_action", NULL);
+	json_decref(pi);
+	pi = parsed(p, get(p, get_payment_intent, "pi_fake_00003"));
+	check_str(pi, "status", "requires_action");
+	check_str(pi, "next_action.type", "use_stripe_sdk");
+	assert_true(json_is_object(at(pi, "next_action.use_stripe_sdk")));
+	check_str(pi, "client_secret", "pi_fake_00003_secret_fake");
+	json_decref(pi);
+	pi = parsed(p, get(p, get_payment_intent, "pi_fake_00004"));
+	check_str(pi, "last_payment_error.type", "invalid_request_error");
+	check_str(pi, "last_payment_error.code", "payment_intent_authentication_failure");
+	check_absent(pi, "last_payment_error.decline_code");
+	json_decref(pi);
+	pi = parsed(p, get(p, get_payment_intent, "pi_fake_00005"));
+	check_str(pi, "status", "requires_capture");
+	check_str(pi, "capture_method", "manual");
+	check_int(pi, "amount_capturable", 4000);
+	json_decref(pi);
+	pi = parsed(p, get(p, get_payment_intent, "pi_fake_00007"));
+	check_str(pi, "status", "canceled");
+	check_str(pi, "cancellation_reason", "requested_by_customer");
+	assert_true(json_is_integer(at(pi, "canceled_at")));
+	json_decref(pi);
+
+	/* balance transactions: a charge with Stripe's fee, a refund without */
+	json_t *txn = parsed(p, get(p, get_balance_transaction, "txn_fake_00001"));
+	check_str(txn, "type", "charge");
+	check_str(txn, "reporting_category", "charge");
+	check_int(txn, "fee", 88); /* 2.9% of 2000 + 30 */
+	check_int(txn, "net", 2000 - 88);
+	check_int(txn, "fee_details.0.amount", 88);
+	check_str(txn, "fee_details.0.type", "stripe_fee");
+	check_str(txn, "source", "ch_fake_00001");
+	json_decref(txn);
+	const fake_refund *re = get(p, get_refund, "re_fake_00001");
+	txn = parsed(p, get(p, get_balance_transaction, fake_refund_balance_transaction(re)));
+	check_str(txn, "type", "refund");
+	check_int(txn, "amount", -500);
+	check_int(txn, "fee", 0);
+	assert_int_equal(json_array_size(at(txn, "fee_details")), 0);
+	json_decref(txn);
+
+	/* prices: one-time, recurring, metered */
+	json_t *price = parsed(p, get(p, get_price, "price_fake_00001"));
+	check_str(price, "type", "one_time");
+	check_str(price, "recurring", NULL);
+	check_str(price, "unit_amount_decimal", "1500");
+	check_str(price, "lookup_key", "gold_once");
+	json_decref(price);
+	price = parsed(p, get(p, get_price, "price_fake_00003"));
+	check_str(price, "recurring.usage_type", "metered");
+	check_str(price, "recurring.aggregate_usage", "sum");
+	check_str(price, "recurring.interval", "month");
+	json_decref(price);
+
+	/* setup intents */
+	json_t *si = parsed(p, get(p, get_setup_intent, "seti_fake_00002"));
+	check_str(si, "last_setup_error.type", "card_error");
+	check_str(si, "last_setup_error.decline_code", "generic_decline");
+	check_str(si, "usage", "off_session");
+	json_decref(si);
+	si = parsed(p, get(p, get_setup_intent, "seti_fake_00003"));
+	check_str(si, "status", "requires_action");
+	check_str(si, "usage", "on_session");
+	check_str(si, "next_action.type", "use_stripe_sdk");
+	json_decref(si);
+
+	/* the customer with a default payment method and metadata */
+	json_t *c = parsed(p, get(p, get_customer, "cus_fake_00002"));
+	check_str(c, "invoice_settings.default_payment_method", "pm_fake_00001");
+	check_str(c, "metadata.plan", "pro");
+	check_int(c, "next_invoice_sequence", 1);
+	check_str(c, "tax_exempt", "none");
+	assert_int_equal(strlen(json_string_value(at(c, "invoice_prefix"))), 8);
+	json_decref(c);
+}
+
+static void test_json_error_body(void **state)
+{
+	fake_processor *p = *state;
+	fake_payment_intent_create_params dp = FAKE_PAYMENT_INTENT_CREATE_PARAMS_INIT;
+	const fake_payment_intent *pi = NULL;
+	dp.amount = 1200;
+	dp.currency = "usd";
+	dp.payment_method = "pm_card_chargeDeclined";
+	dp.confirm = true;
+	assert_int_equal(fake_payment_intent_create(&pi, p, &dp, NULL), FAKE_ECARD);
+	fake_error before = *fake_error_last(p);
+	uint64_t calls = fake_call_count(p, FAKE_OP_CREATE_PAYMENT_INTENT);
+
+	char *s = NULL;
+	check_ok(p, fake_json_error(&s, p, 0));
+	assert_memory_equal(fake_error_last(p), &before, sizeof(before)); /* only read */
+	assert_int_equal(fake_call_count(p, FAKE_OP_CREATE_PAYMENT_INTENT), calls);
+	json_t *v = parse(s);
+	fake_json_free(p, s);
+	check_str(v, "error.type", "card_error");
+	check_str(v, "error.code", "card_declined");
+	check_str(v, "error.decline_code", "generic_decline");
+	check_str(v, "error.message", "Your card was declined.");
+	check_str(v, "error.charge", before.charge);
+	check_str(v, "error.payment_intent.id", before.payment_intent);
+	check_str(v, "error.payment_intent.object", "payment_intent");
+	check_str(v, "error.payment_intent.status", "requires_payment_method");
+	check_str(v, "error.payment_method.object", "payment_method");
+	check_str(v, "error.doc_url", "https://stripe.com/docs/error-codes/card-declined");
+	check_str(v, "error.request_log_url", "https://dashboard.stripe.com/test/logs/req_fake_00001");
+	check_absent(v, "error.param");
+	check_absent(v, "error.setup_intent");
+	json_decref(v);
+
+	/* a not-found error: param, no payment fields */
+	const fake_customer *c = NULL;
+	assert_int_equal(fake_customer_retrieve(&c, p, "cus_nope", NULL), FAKE_ENOTFOUND);
+	check_ok(p, fake_json_error(&s, p, FAKE_JSON_PRETTY));
+	v = parse(s);
+	fake_json_free(p, s);
+	check_str(v, "error.type", "invalid_request_error");
+	check_str(v, "error.code", "resource_missing");
+	check_str(v, "error.param", "id");
+	check_str(v, "error.message", "No such customer: 'cus_nope'");
+	check_absent(v, "error.charge");
+	check_absent(v, "error.decline_code");
+	check_absent(v, "error.payment_intent");
+	json_decref(v);
+
+	/* no error to write */
+	check_ok(p, fake_customer_create(&c, p, NULL, NULL));
+	s = out_sentinel;
+	check_fails(p, fake_json_error(&s, p, 0), FAKE_EINVAL, "", "");
+	assert_null(s);
+}
+
+static void test_json_list_envelope(void **state)
+{
+	fake_processor *p = *state;
+	fake_list page;
+	check_ok(p, fake_customer_list(&page, p, NULL, NULL));
+	char *s = NULL;
+	check_ok(p, fake_json_list(&s, p, &page, "/v1/customers", 0));
+	assert_string_equal(s, "{\"object\":\"list\",\"data\":[],\"has_more\":false,\"url\":\"/v1/customers\"}");
+	fake_json_free(p, s);
+	const fake_customer *c = NULL;
+	check_ok(p, fake_customer_create(&c, p, NULL, NULL));
+	check_ok(p, fake_customer_create(&c, p, NULL, NULL));
+	check_ok(p, fake_customer_list(&page, p, NULL, NULL));
+	check_ok(p, fake_json_list(&s, p, &page, "/v1/customers", FAKE_JSON_PRETTY));
+	json_t *v = parse(s);
+	fake_json_free(p, s);
+	check_str(v, "data.0.id", "cus_fake_00002");
+	check_str(v, "data.1.id", "cus_fake_00001");
+	assert_true(json_is_false(json_object_get(v, "has_more")));
+	json_decref(v);
+}
+
+/* ---- arguments and the error record --------------------------------------------- */
+
+static void test_json_bad_arguments(void **state)
+{
+	fake_processor *p = *state;
+	const fake_customer *c = NULL;
+	check_ok(p, fake_customer_create(&c, p, NULL, NULL));
+	char *s = out_sentinel;
+	fake_list page = { 0 };
+
+	assert_int_equal(fake_json_object(&s, NULL, c, 0), FAKE_EINVAL);
+	assert_null(s);
+	assert_int_equal(fake_json_object(NULL, NULL, c, 0), FAKE_EINVAL);
+	check_fails(p, fake_json_object(NULL, p, c, 0), FAKE_EINVAL, "parameter_missing", "out");
+	s = out_sentinel;
+	check_fails(p, fake_json_object(&s, p, NULL, 0), FAKE_EINVAL, "parameter_missing", "object");
+	assert_null(s);
+	check_fails(p, fake_json_object(&s, p, c, 1u << 7), FAKE_EINVAL, NULL, "flags");
+	check_fails(p, fake_json_object(&s, p, c, FAKE_JSON_PRETTY | 2u), FAKE_EINVAL, NULL, "flags");
+	assert_null(s);
+
+	assert_int_equal(fake_json_list(&s, NULL, &page, "/v1/customers", 0), FAKE_EINVAL);
+	check_fails(p, fake_json_list(&s, p, NULL, "/v1/customers", 0), FAKE_EINVAL, "parameter_missing", "page");
+	check_fails(p, fake_json_list(&s, p, &page, NULL, 0), FAKE_EINVAL, "parameter_missing", "url");
+	check_fails(p, fake_json_list(&s, p, &page, "/v1/customers", 4u), FAKE_EINVAL, NULL, "flags");
+	page.count = FAKE_LIST_LIMIT_MAX + 1;
+	check_fails(p, fake_json_list(&s, p, &page, "/v1/customers", 0), FAKE_EINVAL, NULL, "page");
+	page.count = 1;
+	page.data[0] = NULL;
+	check_fails(p, fake_json_list(&s, p, &page, "/v1/customers", 0), FAKE_EINVAL, NULL, "page.data");
+	assert_null(s);
+
+	assert_int_equal(fake_json_error(&s, NULL, 0), FAKE_EINVAL);
+	check_fails(p, fake_json_error(NULL, p, 0), FAKE_EINVAL, "parameter_missing", "out");
+	check_fails(p, fake_json_error(&s, p, 8u), FAKE_EINVAL, NULL, "flags");
+
+	fake_json_free(p, NULL);
+	fake_json_free(NULL, NULL);
+}
+
+static void test_json_not_utf8(void **state)
+{
+	static const fake_kv meta[] = { { "note", "caf\xc3" } };
+	fake_processor *p = *state;
+	fake_customer_create_params cp = FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+	cp.email = "\xff@example.com";
+	const fake_customer *c = customer_new(p, &cp);
+	char *s = out_sentinel;
+	check_fails(p, fake_json_object(&s, p, c, 0), FAKE_EINVAL, "parameter_invalid_string", "email");
+	assert_null(s);
+	assert_non_null(strstr(fake_error_last(p)->message, "cus_fake_00001"));
+	/* the customer.created event holds the same string */
+	check_fails(p, fake_json_object(&s, p, event_nth(p, 1), 0), FAKE_EINVAL, "parameter_invalid_string", "email");
+	cp = (fake_customer_create_params)FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+	cp.metadata = meta;
+	cp.metadata_count = 1;
+	c = customer_new(p, &cp);
+	check_fails(p, fake_json_object(&s, p, c, 0), FAKE_EINVAL, "parameter_invalid_string", "metadata");
+	/* valid multi-byte text passes through */
+	cp = (fake_customer_create_params)FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+	cp.name = "Zo\xc3\xab \xe2\x82\xac \xf0\x9f\x92\xb3";
+	c = customer_new(p, &cp);
+	json_t *v = parsed(p, c);
+	check_str(v, "name", "Zo\xc3\xab \xe2\x82\xac \xf0\x9f\x92\xb3");
+	json_decref(v);
+}
+
+/* Success leaves the error record (and the call counts) as they were: these
+ * functions are not operations. */
+static void test_json_success_keeps_the_record(void **state)
+{
+	fake_processor *p = *state;
+	const fake_customer *c = NULL;
+	check_ok(p, fake_customer_create(&c, p, NULL, NULL));
+	const fake_customer *missing = NULL;
+	assert_int_equal(fake_customer_retrieve(&missing, p, "cus_nope", NULL), FAKE_ENOTFOUND);
+	fake_error before = *fake_error_last(p);
+	uint64_t retrieves = fake_call_count(p, FAKE_OP_RETRIEVE_CUSTOMER);
+	fake_list page = { 0 };
+	page.count = 1;
+	page.data[0] = c;
+	char *s = json_of(p, c, 0);
+	fake_json_free(p, s);
+	check_ok(p, fake_json_list(&s, p, &page, "/v1/customers", 0));
+	fake_json_free(p, s);
+	check_ok(p, fake_json_error(&s, p, 0));
+	fake_json_free(p, s);
+	assert_memory_equal(fake_error_last(p), &before, sizeof(before));
+	assert_int_equal(fake_call_count(p, FAKE_OP_RETRIEVE_CUSTOMER), retrieves);
+}
+
+/* ---- allocation failure ---------------------------------------------------------- */
+
+typedef int (*json_fn)(char **out, fake_processor *p, const void *arg);
+
+static int object_fn(char **out, fake_processor *p, const void *arg)
+{
+	return fake_json_object(out, p, arg, FAKE_JSON_PRETTY);
+}
+
+static int list_fn(char **out, fake_processor *p, const void *arg)
+{
+	return fake_json_list(out, p, arg, "/v1/customers", 0);
+}
+
+static int error_fn(char **out, fake_processor *p, const void *arg)
+{
+	(void)arg;
+	return fake_json_error(out, p, 0);
+}
+
+/* Fails instance allocation N = 1, 2, ... until fn succeeds: each failure
+ * is FAKE_ENOMEM with no output and nothing left allocated. */
+static void fail_each_allocation(fake_processor *p, test_alloc *a, json_fn fn, const void *arg, bool redo_decline)
+{
+	unsigned long n;
+	for (n = 1;; n++) {
+		if (redo_decline) {
+			/* fake_json_error reads the record, which a failure overwrites */
+			const fake_payment_intent *pi = NULL;
+			fake_payment_intent_create_params dp = FAKE_PAYMENT_INTENT_CREATE_PARAMS_INIT;
+			dp.amount = 1200;
+			dp.currency = "usd";
+			dp.payment_method = "pm_card_chargeDeclined";
+			dp.confirm = true;
+			assert_int_equal(fake_payment_intent_create(&pi, p, &dp, NULL), FAKE_ECARD);
+		}
+		unsigned long live = a->live;
+		char *s = out_sentinel;
+		a->calls = 0;
+		a->fail_at = n;
+		int rc = fn(&s, p, arg);
+		a->fail_at = 0;
+		if (rc == 0) {
+			assert_non_null(s);
+			assert_int_equal(a->live, live + 1);
+			fake_json_free(p, s);
+			assert_int_equal(a->live, live);
+			break;
+		}
+		assert_int_equal(rc, FAKE_ENOMEM);
+		assert_null(s);
+		assert_int_equal(a->live, live);
+		assert_int_equal(fake_error_last(p)->status, FAKE_ENOMEM);
+		assert_true(n < 100);
+	}
+	assert_true(n >= 2); /* at least the copy could fail */
+}
+
+static void test_json_allocation_failure(void **state)
+{
+	(void)state;
+	test_alloc a = { 0, 0, 0 };
+	fake_processor_options o = test_alloc_options(&a);
+	fake_processor *p = NULL;
+	assert_int_equal(fake_processor_new(&p, &o), 0);
+	text errors = { 0 };
+	run_scenario(p, &errors);
+	text_free(&errors);
+
+	fail_each_allocation(p, &a, object_fn, get(p, get_customer, "cus_fake_00001"), false);
+	fail_each_allocation(p, &a, object_fn, get(p, get_charge, "ch_fake_00001"), false);
+	fail_each_allocation(p, &a, object_fn, event_last(p, "customer.updated"), false);
+	fake_list page;
+	check_ok(p, fake_customer_list(&page, p, NULL, NULL));
+	fail_each_allocation(p, &a, list_fn, &page, false);
+	fail_each_allocation(p, &a, error_fn, NULL, true);
+	fake_processor_free(p);
+	assert_int_equal(a.live, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_json_validates_against_stripe_schemas, fixture_new, fixture_free),
+		cmocka_unit_test(test_json_same_bytes_in_two_processors),
+		cmocka_unit_test_setup_teardown(test_json_key_order_is_fixed, fixture_new, fixture_free),
+		cmocka_unit_test_setup_teardown(test_json_pretty_parses_to_the_same_value, fixture_new, fixture_free),
+		cmocka_unit_test_setup_teardown(test_json_event_shows_the_object_as_it_was, fixture_new, fixture_free),
+		cmocka_unit_test_setup_teardown(test_json_deleted_customer, fixture_new, fixture_free),
+		cmocka_unit_test_setup_teardown(test_json_payment_shapes, fixture_new, fixture_free),
+		cmocka_unit_test_setup_teardown(test_json_error_body, fixture_new, fixture_free),
+		cmocka_unit_test_setup_teardown(test_json_list_envelope, fixture_new, fixture_free),
+		cmocka_unit_test_setup_teardown(test_json_bad_arguments, fixture_new, fixture_free),
+		cmocka_unit_test_setup_teardown(test_json_not_utf8, fixture_new, fixture_free),
+		cmocka_unit_test_setup_teardown(test_json_success_keeps_the_record, fixture_new, fixture_free),
+		cmocka_unit_test(test_json_allocation_failure),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
