@@ -805,6 +805,28 @@ static json_t *event_json(build *b, const void *object)
 /* The builder of each object type; NULL for a type that has no JSON shape yet. */
 typedef json_t *(*builder_fn)(build *b, const void *object);
 
+static json_t *webhook_endpoint_json(build *b, const void *object)
+{
+	const struct fake_webhook_endpoint *we = object;
+	json_t *o = object_head(b, we);
+	put_null(b, o, "api_version");
+	put_null(b, o, "application");
+	put_int(b, o, "created", we->obj.created);
+	put_str(b, o, "description", we->description);
+	json_t *events = new_array(b);
+	for (size_t i = 0; i < we->enabled_count; i++)
+		append(b, events, str(b, "enabled_events", we->enabled_events[i]));
+	put(b, o, "enabled_events", events);
+	put_bool(b, o, "livemode", false);
+	put_empty_object(b, o, "metadata");
+	/* Stripe shows the secret only when the endpoint is created; libfake
+	 * always does, since tests need it to verify deliveries. */
+	put_str(b, o, "secret", we->secret);
+	put_str(b, o, "status", we->disabled ? "disabled" : "enabled");
+	put_str(b, o, "url", we->url);
+	return o;
+}
+
 static const builder_fn builders[FAKE_OBJECT_TYPE_COUNT] = {
 	[FAKE_OBJECT_CUSTOMER] = customer_json,
 	[FAKE_OBJECT_PAYMENT_METHOD] = payment_method_json,
@@ -816,6 +838,7 @@ static const builder_fn builders[FAKE_OBJECT_TYPE_COUNT] = {
 	[FAKE_OBJECT_REFUND] = refund_json,
 	[FAKE_OBJECT_BALANCE_TRANSACTION] = balance_transaction_json,
 	[FAKE_OBJECT_SETUP_INTENT] = setup_intent_json,
+	[FAKE_OBJECT_WEBHOOK_ENDPOINT] = webhook_endpoint_json,
 };
 
 static builder_fn builder_of(const void *object)

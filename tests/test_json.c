@@ -180,6 +180,7 @@ GETTER(charge, fake_charge)
 GETTER(refund, fake_refund)
 GETTER(balance_transaction, fake_balance_transaction)
 GETTER(setup_intent, fake_setup_intent)
+GETTER(webhook_endpoint, fake_webhook_endpoint)
 GETTER(event, fake_event)
 
 static const struct kind {
@@ -190,7 +191,7 @@ static const struct kind {
 	{ "prod_fake_", get_product },    { "price_fake_", get_price },
 	{ "pi_fake_", get_payment_intent }, { "ch_fake_", get_charge },
 	{ "re_fake_", get_refund },       { "txn_fake_", get_balance_transaction },
-	{ "seti_fake_", get_setup_intent },
+	{ "seti_fake_", get_setup_intent }, { "we_fake_", get_webhook_endpoint },
 };
 
 /* The n-th object (1-based) of a kind, or NULL when there is none. */
@@ -295,8 +296,27 @@ static void refund(fake_processor *p, const char *charge, int64_t amount, const 
 
 /* Every object type in every state the JSON distinguishes, with the events
  * of all of it. Error bodies are captured right after each failing call. */
+/* The scenario's webhook endpoint: every delivery succeeds. */
+static int accept_webhook(fake_processor *p, const fake_webhook_delivery *d, void *user_data)
+{
+	(void)p;
+	(void)d;
+	(void)user_data;
+	return 0;
+}
+
 static void run_scenario(fake_processor *p, text *errors)
 {
+	static const char *const every[] = { "*" };
+	fake_webhook_endpoint_create_params wp = FAKE_WEBHOOK_ENDPOINT_CREATE_PARAMS_INIT;
+	const fake_webhook_endpoint *we = NULL;
+	wp.url = "https://example.com/stripe/webhook";
+	wp.enabled_events = every;
+	wp.enabled_event_count = 1;
+	wp.handler = accept_webhook;
+	wp.description = "libfake JSON test";
+	check_ok(p, fake_webhook_endpoint_create(&we, p, &wp, NULL));
+
 	static const fake_kv grace_meta[] = { { "plan", "pro" }, { "team", "core" } };
 	static const fake_kv ada_meta[] = { { "tier", "gold" } };
 	static const fake_kv pm_meta[] = { { "source", "test" } };
