@@ -15,8 +15,11 @@
  *     recorded; a retry with another card succeeds), one that needs 3D
  *     Secure (completed with the test helper), and an authorization
  *     captured in part and then partly refunded;
- *  6. lists the customers two per page with cursor pagination;
- *  7. prints the event log, oldest first: id, time, type, object id.
+ *  6. adds a webhook endpoint whose handler verifies each delivery's
+ *     Stripe-Signature and answers 500 the first time: the failed delivery
+ *     is retried five minutes later on the virtual clock;
+ *  7. lists the customers two per page with cursor pagination;
+ *  8. prints the event log, oldest first: id, time, type, object id.
  *
  * The output is the same, byte for byte, on every run: ids, timestamps and
  * order all come from the processor, never from the real clock.
@@ -176,6 +179,26 @@ static void print_charge(fake_processor *p, const char *charge_id)
 	printf("\n");
 }
 
+/* The application's webhook handler: verify, then act. It fails its first
+ * delivery, as a server returning 500 would, to show the retry. */
+struct webhook_app {
+	const char *secret;
+	int deliveries;
+};
+
+static int on_webhook(fake_processor *p, const fake_webhook_delivery *d, void *user_data)
+{
+	struct webhook_app *app = user_data;
+	char when[32];
+	int rc = fake_webhook_verify(p, d->payload, d->payload_len, d->signature, app->secret, fake_clock_now(p),
+				     FAKE_WEBHOOK_TOLERANCE_DEFAULT);
+	int status = rc != 0 ? 400 : app->deliveries++ == 0 ? 500 : 200;
+	printf("  [%s] %s %s attempt %u, %zu bytes, signature %s -> %d\n", iso(fake_clock_now(p), when),
+	       fake_event_id(d->event), fake_event_type(d->event), d->attempt, d->payload_len,
+	       rc == 0 ? "verified" : "REJECTED", status);
+	return status == 200 ? 0 : 1;
+}
+
 int main(void)
 {
 	char when[32];
@@ -313,7 +336,32 @@ int main(void)
 	       fake_refund_id(refund), fake_refund_reason(refund));
 	print_charge(p, fake_payment_intent_latest_charge(pi));
 
-	printf("\n6. Customers, two per page, newest first\n");
+	printf("\n6. Webhooks\n");
+	static const char *const wanted[] = { "customer.updated", "charge.refunded" };
+	struct webhook_app app = { NULL, 0 };
+	fake_webhook_endpoint_create_params wp = FAKE_WEBHOOK_ENDPOINT_CREATE_PARAMS_INIT;
+	wp.url = "https://example.com/stripe/webhook";
+	wp.enabled_events = wanted;
+	wp.enabled_event_count = 2;
+	wp.handler = on_webhook;
+	wp.user_data = &app;
+	const fake_webhook_endpoint *endpoint = NULL;
+	must(p, fake_webhook_endpoint_create(&endpoint, p, &wp, NULL), "create webhook endpoint");
+	app.secret = fake_webhook_endpoint_secret(endpoint);
+	printf("  %s for customer.updated and charge.refunded, secret %s\n", fake_webhook_endpoint_id(endpoint),
+	       app.secret);
+	fake_customer_update_params wu = FAKE_CUSTOMER_UPDATE_PARAMS_INIT;
+	wu.name = "Rear Admiral Grace Hopper";
+	must(p, fake_customer_update(&grace, p, grace_id, &wu, NULL), "update grace");
+	rp.amount = 500;
+	rp.reason = NULL;
+	must(p, fake_refund_create(&refund, p, &rp, NULL), "refund");
+	printf("  advancing 10 minutes: the failed delivery is retried at its time\n");
+	must(p, fake_clock_advance(p, 10 * 60), "advance");
+	printf("  %llu deliveries, %llu failed\n", (unsigned long long)fake_webhook_endpoint_attempts(endpoint),
+	       (unsigned long long)fake_webhook_endpoint_failures(endpoint));
+
+	printf("\n7. Customers, two per page, newest first\n");
 	fake_customer_list_params lp = FAKE_CUSTOMER_LIST_PARAMS_INIT;
 	lp.page.limit = 2;
 	fake_list page;
@@ -327,7 +375,7 @@ int main(void)
 		lp.page.starting_after = fake_customer_id(page.data[page.count - 1]);
 	}
 
-	printf("\n7. Event log, oldest first (%zu events)\n", fake_event_count(p));
+	printf("\n8. Event log, oldest first (%zu events)\n", fake_event_count(p));
 	size_t total = fake_event_count(p), n = 0;
 	const fake_event **events = calloc(total ? total : 1, sizeof(*events));
 	if (!events) {
