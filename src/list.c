@@ -65,6 +65,31 @@ int fake__list_page(fake_list *out, fake_processor *p, fake_object_type type, co
 	return 0;
 }
 
+typedef struct field_filter {
+	size_t offset; /* of a `const char *` field in the object's struct */
+	const char *value;
+} field_filter;
+
+static bool field_equals(const fake__object *o, const void *ctx)
+{
+	const field_filter *f = ctx;
+	const char *field = *(const char *const *)(const void *)((const char *)o + f->offset);
+	return fake__same(field, f->value);
+}
+
+int fake__list_by_customer(fake_list *out, fake_processor *p, fake_object_type type, const fake_list_params *page,
+			   const char *customer, size_t customer_offset)
+{
+	field_filter f = { customer_offset, NULL };
+	if (customer) {
+		void *found = NULL;
+		if (fake__store_get(&found, p, FAKE_OBJECT_CUSTOMER, customer, "customer"))
+			return p->error.status;
+		f.value = ((const fake__object *)found)->id;
+	}
+	return fake__list_page(out, p, type, page, customer ? field_equals : NULL, &f);
+}
+
 void fake_list_iter_init(fake_list_iter *it, fake_processor *p, fake_op op, const void *params,
 			 const fake_request *request)
 {

@@ -401,22 +401,15 @@ int fake_payment_intent_cancel(const fake_payment_intent **out, fake_processor *
 	return fake__op_run(p, FAKE_OP_CANCEL_PAYMENT_INTENT, id, reason, request, out, cancel);
 }
 
-static bool list_filter(const fake__object *o, const void *ctx)
-{
-	return fake__same(((const struct fake_payment_intent *)o)->customer, ctx);
-}
-
 static int list(void *out, fake_processor *p, fake__ctx *ctx)
 {
 	static const fake_payment_intent_list_params defaults = FAKE_PAYMENT_INTENT_LIST_PARAMS_INIT;
 	const fake_payment_intent_list_params *params = ctx->call.params ? ctx->call.params : &defaults;
-	void *customer = NULL;
 	if (fake__check_version(p, params->version, FAKE_PAYMENT_INTENT_LIST_PARAMS_VERSION,
-				"fake_payment_intent_list_params") ||
-	    (params->customer && fake__store_get(&customer, p, FAKE_OBJECT_CUSTOMER, params->customer, "customer")))
+				"fake_payment_intent_list_params"))
 		return p->error.status;
-	return fake__list_page(out, p, FAKE_OBJECT_PAYMENT_INTENT, &params->page, customer ? list_filter : NULL,
-			       customer ? ((const fake__object *)customer)->id : NULL);
+	return fake__list_by_customer(out, p, FAKE_OBJECT_PAYMENT_INTENT, &params->page, params->customer,
+				      offsetof(struct fake_payment_intent, customer));
 }
 
 int fake_payment_intent_list(fake_list *out, fake_processor *p, const fake_payment_intent_list_params *params,

@@ -304,6 +304,12 @@ typedef bool (*fake__filter_fn)(const fake__object *o, const void *ctx);
 int fake__list_page(fake_list *out, fake_processor *p, fake_object_type type, const fake_list_params *page,
 		    fake__filter_fn filter, const void *filter_ctx);
 
+/* Lists objects of `type` (newest first) whose customer field, a
+ * `const char *` at `customer_offset` in their struct, is `customer`; all
+ * of them when customer is NULL. An unknown customer is resource_missing. */
+int fake__list_by_customer(fake_list *out, fake_processor *p, fake_object_type type, const fake_list_params *page,
+			   const char *customer, size_t customer_offset);
+
 /* ---- the timeline (clock.c) ----------------------------------------------- */
 
 typedef struct fake__job {
