@@ -23,7 +23,7 @@ int fake__balance_transaction_new(const char **out_id, fake_processor *p, const 
 	txn->type = type;
 	txn->source = source;
 	if (fake__store_add(p, txn))
-		return p->error.status;
+		return p->error->status;
 	*out_id = txn->obj.id;
 	return 0;
 }
@@ -50,12 +50,12 @@ int fake__charge_new(struct fake_charge **out, fake_processor *p, fake__ctx *ctx
 		ch->amount_captured = capture ? ch->amount : 0;
 		if (capture && fake__balance_transaction_new(&ch->balance_transaction, p, "charge", ch->obj.id,
 							     ch->amount, ch->currency))
-			return p->error.status;
+			return p->error->status;
 	}
 	if (fake__store_add(p, ch) ||
 	    fake__event_emit(p, ctx, decline_code ? FAKE__EVT_CHARGE_FAILED : FAKE__EVT_CHARGE_SUCCEEDED, ch, NULL,
 			     NULL, 0))
-		return p->error.status;
+		return p->error->status;
 	*out = ch;
 	return 0;
 }
@@ -85,15 +85,15 @@ static int list(void *out, fake_processor *p, fake__ctx *ctx)
 	void *found = NULL;
 	list_filter_ctx f = { NULL, NULL };
 	if (fake__check_version(p, params->version, FAKE_CHARGE_LIST_PARAMS_VERSION, "fake_charge_list_params"))
-		return p->error.status;
+		return p->error->status;
 	if (params->customer) {
 		if (fake__store_get(&found, p, FAKE_OBJECT_CUSTOMER, params->customer, "customer"))
-			return p->error.status;
+			return p->error->status;
 		f.customer = ((const fake__object *)found)->id;
 	}
 	if (params->payment_intent) {
 		if (fake__store_get(&found, p, FAKE_OBJECT_PAYMENT_INTENT, params->payment_intent, "payment_intent"))
-			return p->error.status;
+			return p->error->status;
 		f.payment_intent = ((const fake__object *)found)->id;
 	}
 	return fake__list_page(out, p, FAKE_OBJECT_CHARGE, &params->page, list_filter, &f);

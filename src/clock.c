@@ -90,7 +90,7 @@ int fake_clock_schedule(fake_processor *p, int64_t at, fake_clock_fn fn, void *u
 	if (!fn)
 		return fake__error_set(p, FAKE_EINVAL, "parameter_missing", "fn", "Missing required param: fn.");
 	if (check_time(p, at, "at"))
-		return p->error.status;
+		return p->error->status;
 	fake__job job = { at, 0, fn, user_data };
 	if (schedule(p, &job))
 		return FAKE_ENOMEM;
@@ -107,7 +107,7 @@ int fake_clock_advance_to(fake_processor *p, int64_t unix_time)
 		return fake__error_set(p, FAKE_ESTATE, "", "",
 				       "The clock is already advancing: it cannot be advanced from work it is running.");
 	if (check_time(p, unix_time, "unix_time"))
-		return p->error.status;
+		return p->error->status;
 
 	t->advancing = true;
 	p->depth++;

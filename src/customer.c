@@ -19,7 +19,7 @@ static int check_fields(fake_processor *p, const char *email, const char *name, 
 	    fake__check_string(p, name, FAKE_CUSTOMER_NAME_MAX, "name") ||
 	    fake__check_string(p, description, FAKE_CUSTOMER_DESCRIPTION_MAX, "description") ||
 	    fake__check_string(p, phone, FAKE_CUSTOMER_PHONE_MAX, "phone"))
-		return p->error.status;
+		return p->error->status;
 	return 0;
 }
 
@@ -46,19 +46,19 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 				"fake_customer_create_params") ||
 	    check_fields(p, params->email, params->name, params->description, params->phone) ||
 	    fake__metadata_check(p, params->metadata, params->metadata_count))
-		return p->error.status;
+		return p->error->status;
 	if (params->test_clock)
 		return no_test_clock(p, params->test_clock, "test_clock");
 	if (params->default_payment_method) {
 		if (fake__check_id(p, params->default_payment_method, "invoice_settings[default_payment_method]"))
-			return p->error.status;
+			return p->error->status;
 		if (!params->payment_method || strcmp(params->payment_method, params->default_payment_method) != 0)
 			return not_attached(p, params->default_payment_method);
 	}
 
 	fake_payment_method *pm = NULL;
 	if (params->payment_method && fake__payment_method_resolve(&pm, p, params->payment_method, "payment_method"))
-		return p->error.status;
+		return p->error->status;
 
 	struct fake_customer *c = fake__object_new(p, FAKE_OBJECT_CUSTOMER, sizeof(*c));
 	if (!c)
@@ -74,11 +74,11 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 		return fake__error_nomem(p);
 	if (fake__metadata_merge(&c->metadata, p, &fake__metadata_empty, params->metadata, params->metadata_count,
 				 false))
-		return p->error.status;
+		return p->error->status;
 	if (fake__store_add(p, c) || fake__event_emit(p, ctx, FAKE__EVT_CUSTOMER_CREATED, c, NULL, NULL, 0))
-		return p->error.status;
+		return p->error->status;
 	if (pm && fake__payment_method_attach(p, ctx, pm, c))
-		return p->error.status;
+		return p->error->status;
 	*(const fake_customer **)out = c;
 	return 0;
 }
@@ -100,7 +100,7 @@ static int apply(fake_processor *p, fake__ctx *ctx, struct fake_customer *c, con
 {
 	if (check_fields(p, u->email, u->name, u->description, u->phone) ||
 	    fake__metadata_check(p, u->metadata, u->metadata_count))
-		return p->error.status;
+		return p->error->status;
 	const char *default_pm = c->default_payment_method;
 	if (u->default_payment_method && !u->default_payment_method[0]) {
 		default_pm = NULL;
@@ -108,7 +108,7 @@ static int apply(fake_processor *p, fake__ctx *ctx, struct fake_customer *c, con
 		void *found = NULL;
 		if (fake__store_get(&found, p, FAKE_OBJECT_PAYMENT_METHOD, u->default_payment_method,
 				    "invoice_settings[default_payment_method]"))
-			return p->error.status;
+			return p->error->status;
 		const fake_payment_method *pm = found;
 		if (!pm->customer || strcmp(pm->customer, c->obj.id) != 0)
 			return not_attached(p, u->default_payment_method);
@@ -129,7 +129,7 @@ static int apply(fake_processor *p, fake__ctx *ctx, struct fake_customer *c, con
 	if (!ok)
 		return fake__error_nomem(p);
 	if (fake__metadata_merge(&next.metadata, p, c->metadata, u->metadata, u->metadata_count, u->metadata_clear))
-		return p->error.status;
+		return p->error->status;
 
 	static const char *const names[] = { "description", "email", "invoice_settings", "metadata", "name", "phone" };
 	const bool differs[] = {
@@ -147,7 +147,7 @@ static int apply(fake_processor *p, fake__ctx *ctx, struct fake_customer *c, con
 	if (!n)
 		return 0;
 	if (fake__event_emit(p, ctx, FAKE__EVT_CUSTOMER_UPDATED, &next, c, changed, n))
-		return p->error.status;
+		return p->error->status;
 	fake__object_commit(c, &next);
 	return 0;
 }
@@ -160,7 +160,7 @@ static int update(void *out, fake_processor *p, fake__ctx *ctx)
 	if (fake__store_get_live(&found, p, FAKE_OBJECT_CUSTOMER, ctx->call.id, "id") ||
 	    fake__check_version(p, u->version, FAKE_CUSTOMER_UPDATE_PARAMS_VERSION, "fake_customer_update_params") ||
 	    apply(p, ctx, found, u))
-		return p->error.status;
+		return p->error->status;
 	*(const fake_customer **)out = found;
 	return 0;
 }
@@ -177,11 +177,11 @@ static int set_default(void *out, fake_processor *p, fake__ctx *ctx)
 	void *found = NULL;
 	if (fake__store_get_live(&found, p, FAKE_OBJECT_CUSTOMER, ctx->call.id, "customer") ||
 	    fake__check_id(p, pm_id, "invoice_settings[default_payment_method]"))
-		return p->error.status;
+		return p->error->status;
 	fake_customer_update_params u = FAKE_CUSTOMER_UPDATE_PARAMS_INIT;
 	u.default_payment_method = pm_id;
 	if (apply(p, ctx, found, &u))
-		return p->error.status;
+		return p->error->status;
 	*(const fake_customer **)out = found;
 	return 0;
 }
@@ -197,13 +197,13 @@ static int delete(void *out, fake_processor *p, fake__ctx *ctx)
 {
 	void *found = NULL;
 	if (fake__store_get_live(&found, p, FAKE_OBJECT_CUSTOMER, ctx->call.id, "id"))
-		return p->error.status;
+		return p->error->status;
 	struct fake_customer *c = found;
 
 	/* Stripe detaches the customer's payment methods. Build every new
 	 * version and emit every event first; write only once nothing can fail. */
 	if (fake__event_emit(p, ctx, FAKE__EVT_CUSTOMER_DELETED, c, NULL, NULL, 0))
-		return p->error.status;
+		return p->error->status;
 	const fake__table *pms = &p->tables[FAKE_OBJECT_PAYMENT_METHOD];
 	size_t attached = 0;
 	for (size_t i = 0; i < pms->len; i++) {
@@ -221,7 +221,7 @@ static int delete(void *out, fake_processor *p, fake__ctx *ctx)
 		fake_payment_method next = *pm;
 		next.customer = NULL;
 		if (fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_METHOD_DETACHED, &next, NULL, NULL, 0))
-			return p->error.status;
+			return p->error->status;
 		detach[n++] = pm;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -252,7 +252,7 @@ static int list(void *out, fake_processor *p, fake__ctx *ctx)
 	const fake_customer_list_params *params = ctx->call.params ? ctx->call.params : &defaults;
 	if (fake__check_version(p, params->version, FAKE_CUSTOMER_LIST_PARAMS_VERSION, "fake_customer_list_params") ||
 	    fake__check_string(p, params->email, FAKE_CUSTOMER_EMAIL_MAX, "email"))
-		return p->error.status;
+		return p->error->status;
 	if (params->test_clock)
 		return no_test_clock(p, params->test_clock, "test_clock");
 	return fake__list_page(out, p, FAKE_OBJECT_CUSTOMER, &params->page, params->email ? list_filter : NULL, params);

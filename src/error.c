@@ -55,7 +55,7 @@ const char *fake_strerror(int status)
 
 const fake_error *fake_error_last(const fake_processor *p)
 {
-	return p ? &p->error : NULL;
+	return p ? p->error : NULL;
 }
 
 void fake__copy(char *dst, size_t size, const char *src)
@@ -80,13 +80,13 @@ void fake__error_clear(fake_processor *p)
 
 void fake__error_replace(fake_processor *p, const fake_error *e)
 {
-	if (!e && !p->error.status)
+	if (!e && !p->error->status)
 		return; /* already clear: every call starts here, keep it cheap */
-	char request_id[sizeof(p->error.request_id)];
-	memcpy(request_id, p->error.request_id, sizeof(request_id));
+	char request_id[sizeof(p->error->request_id)];
+	memcpy(request_id, p->error->request_id, sizeof(request_id));
 	if (e) {
 		/* A record from a caller (a script, a stub) may lack terminators. */
-		fake_error *r = &p->error;
+		fake_error *r = p->error;
 		*r = *e;
 		r->type[sizeof(r->type) - 1] = r->code[sizeof(r->code) - 1] = '\0';
 		r->decline_code[sizeof(r->decline_code) - 1] = r->param[sizeof(r->param) - 1] = '\0';
@@ -95,9 +95,9 @@ void fake__error_replace(fake_processor *p, const fake_error *e)
 		r->setup_intent[sizeof(r->setup_intent) - 1] = '\0';
 		fake__error_defaults(r, e->status);
 	} else {
-		memset(&p->error, 0, sizeof(p->error));
+		memset(p->error, 0, sizeof(*p->error));
 	}
-	memcpy(p->error.request_id, request_id, sizeof(request_id));
+	memcpy(p->error->request_id, request_id, sizeof(request_id));
 }
 
 void fake__error_defaults(fake_error *e, int status)
@@ -119,7 +119,7 @@ void fake__error_defaults(fake_error *e, int status)
 
 int fake__error_set(fake_processor *p, int status, const char *code, const char *param, const char *fmt, ...)
 {
-	fake_error *e = &p->error;
+	fake_error *e = p->error;
 	fake__error_replace(p, NULL);
 	e->status = status;
 	fake__copy(e->code, sizeof(e->code), code);
@@ -138,7 +138,7 @@ int fake__error_card(fake_processor *p, const char *decline_code, const char *pa
 		decline_code = "generic_decline";
 	fake__error_set(p, FAKE_ECARD, fake__decline_error_code(decline_code), param, "%s",
 			fake__decline_message(decline_code));
-	fake__copy(p->error.decline_code, sizeof(p->error.decline_code), decline_code);
+	fake__copy(p->error->decline_code, sizeof(p->error->decline_code), decline_code);
 	return FAKE_ECARD;
 }
 
@@ -156,8 +156,32 @@ int fake__check_version(fake_processor *p, unsigned int version, unsigned int cu
 	return 0;
 }
 
+bool fake__utf8_valid(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	while (*u) {
+		unsigned char c = *u;
+		size_t n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : 4;
+		if (n == 4 || (n == 1 && c < 0xC2) || (n == 3 && c > 0xF4))
+			return false; /* stray continuation, overlong 2-byte form, beyond U+10FFFF */
+		unsigned int cp = n == 0 ? c : n == 1 ? (c & 0x1Fu) : n == 2 ? (c & 0x0Fu) : (c & 0x07u);
+		for (size_t i = 1; i <= n; i++) {
+			if ((u[i] & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (u[i] & 0x3Fu);
+		}
+		if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+			return false; /* overlong, surrogate, or out of range */
+		u += n + 1;
+	}
+	return true;
+}
+
 int fake__check_string(fake_processor *p, const char *s, size_t max, const char *param)
 {
+	if (s && !fake__utf8_valid(s))
+		return fake__error_set(p, FAKE_EINVAL, "parameter_invalid_string", param,
+				       "Invalid %s: the string is not valid UTF-8.", param);
 	if (s && strlen(s) > max)
 		return fake__error_set(p, FAKE_EINVAL, "parameter_invalid_string_too_long", param,
 				       "Invalid %s: must be at most %zu characters.", param, max);

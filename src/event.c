@@ -61,7 +61,7 @@ int fake__event_emit(fake_processor *p, fake__ctx *ctx, fake__event_type type, c
 	if (ctx) {
 		if (!ctx->request_id) {
 			bool ok = true;
-			ctx->request_id = fake__arena_strdup(p, p->error.request_id, &ok);
+			ctx->request_id = fake__arena_strdup(p, p->error->request_id, &ok);
 			if (!ok)
 				return fake__error_nomem(p);
 		}
@@ -120,9 +120,9 @@ void fake__event_deliver(fake_processor *p)
 	}
 	/* Subscribers may make calls of their own; the caller still sees its
 	 * own call's error record afterwards. */
-	fake_error saved = p->error;
+	fake_error saved = *p->error;
 	dispatch(p);
-	p->error = saved;
+	*p->error = saved;
 }
 
 void fake__events_clear(fake_processor *p)
@@ -213,7 +213,7 @@ static int list(void *out, fake_processor *p, fake__ctx *ctx)
 	const fake_event_list_params *params = ctx->call.params ? ctx->call.params : &defaults;
 	if (fake__check_version(p, params->version, FAKE_EVENT_LIST_PARAMS_VERSION, "fake_event_list_params") ||
 	    fake__check_string(p, params->type, 255, "type"))
-		return p->error.status;
+		return p->error->status;
 	return fake__list_page(out, p, FAKE_OBJECT_EVENT, &params->page, params->type ? type_matches : NULL,
 			       params->type);
 }

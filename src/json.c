@@ -921,7 +921,7 @@ int fake_json_object(char **out, fake_processor *p, const void *object, unsigned
 	if (!p)
 		return FAKE_EINVAL;
 	if (check_args(p, out, flags) || check_object(p, object, "object"))
-		return p->error.status;
+		return p->error->status;
 	build b = { p, 0, NULL, NULL, NULL, NULL };
 	return finish(&b, object_json(&b, object), out, flags);
 }
@@ -933,7 +933,7 @@ int fake_json_list(char **out, fake_processor *p, const fake_list *page, const c
 	if (!p)
 		return FAKE_EINVAL;
 	if (check_args(p, out, flags))
-		return p->error.status;
+		return p->error->status;
 	if (!page)
 		return fake__error_set(p, FAKE_EINVAL, "parameter_missing", "page", "Missing required param: page.");
 	if (!url)
@@ -944,7 +944,7 @@ int fake_json_list(char **out, fake_processor *p, const fake_list *page, const c
 				       FAKE_LIST_LIMIT_MAX);
 	for (size_t i = 0; i < page->count; i++)
 		if (check_object(p, page->data[i], "page.data"))
-			return p->error.status;
+			return p->error->status;
 
 	build b = { p, 0, NULL, NULL, NULL, NULL };
 	json_t *o = new_object(&b);
@@ -965,8 +965,8 @@ int fake_json_error(char **out, fake_processor *p, unsigned int flags)
 	if (!p)
 		return FAKE_EINVAL;
 	if (check_args(p, out, flags))
-		return p->error.status;
-	const fake_error *e = &p->error;
+		return p->error->status;
+	const fake_error *e = p->error;
 	if (!e->status)
 		return fake__error_set(p, FAKE_EINVAL, "", "",
 				       "The error record holds no error: the last call succeeded, so there is no error body.");

@@ -33,9 +33,9 @@ int fake__list_page(fake_list *out, fake_processor *p, fake_object_type type, co
 	const fake__table *t = &p->tables[type];
 	const fake__object *at = NULL;
 	if (page->starting_after && cursor(&at, p, type, page->starting_after, "starting_after"))
-		return p->error.status;
+		return p->error->status;
 	if (page->ending_before && cursor(&at, p, type, page->ending_before, "ending_before"))
-		return p->error.status;
+		return p->error->status;
 
 	out->count = 0;
 	out->has_more = false;
@@ -84,7 +84,7 @@ int fake__list_by_customer(fake_list *out, fake_processor *p, fake_object_type t
 	if (customer) {
 		void *found = NULL;
 		if (fake__store_get(&found, p, FAKE_OBJECT_CUSTOMER, customer, "customer"))
-			return p->error.status;
+			return p->error->status;
 		f.value = ((const fake__object *)found)->id;
 	}
 	return fake__list_page(out, p, type, page, customer ? field_equals : NULL, &f);

@@ -57,6 +57,11 @@ int fake__metadata_check(fake_processor *p, const fake_kv *kv, size_t count)
 		char param[96];
 		size_t klen = strlen(key);
 		snprintf(param, sizeof(param), "metadata[%.*s]", klen > 60 ? 60 : (int)klen, key);
+		if (!fake__utf8_valid(key) || !kv[i].value || !fake__utf8_valid(kv[i].value)) {
+			if (kv[i].value || !fake__utf8_valid(key))
+				return fake__error_set(p, FAKE_EINVAL, "parameter_invalid_string", "metadata",
+						       "Invalid metadata: key %zu or its value is not valid UTF-8.", i);
+		}
 		if (klen > FAKE_METADATA_MAX_KEY_LEN)
 			return fake__error_set(p, FAKE_EINVAL, "parameter_invalid_metadata", param,
 					       "Invalid metadata: keys can be at most %d characters.",

@@ -50,7 +50,7 @@ static int settle(fake_processor *p, fake__ctx *ctx, struct fake_payment_intent 
 	struct fake_charge *ch = NULL;
 	bool capture = next->capture_method == FAKE_CAPTURE_AUTOMATIC;
 	if (fake__charge_new(&ch, p, ctx, next, pm->obj.id, decline_code, capture))
-		return p->error.status;
+		return p->error->status;
 	next->latest_charge = ch->obj.id;
 	if (decline_code) {
 		next->status = FAKE_PI_REQUIRES_PAYMENT_METHOD;
@@ -59,11 +59,11 @@ static int settle(fake_processor *p, fake__ctx *ctx, struct fake_payment_intent 
 		next->last_error_decline_code = decline_code;
 		next->last_error_message = fake__decline_message(decline_code);
 		if (fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_INTENT_PAYMENT_FAILED, next, NULL, NULL, 0))
-			return p->error.status;
+			return p->error->status;
 		fake__object_commit(pi, next);
 		fake__error_card(p, decline_code, "");
-		fake__copy(p->error.charge, sizeof(p->error.charge), ch->obj.id);
-		fake__copy(p->error.payment_intent, sizeof(p->error.payment_intent), pi->obj.id);
+		fake__copy(p->error->charge, sizeof(p->error->charge), ch->obj.id);
+		fake__copy(p->error->payment_intent, sizeof(p->error->payment_intent), pi->obj.id);
 		ctx->keep = true;
 		return FAKE_ECARD;
 	}
@@ -79,7 +79,7 @@ static int settle(fake_processor *p, fake__ctx *ctx, struct fake_payment_intent 
 	if (fake__event_emit(p, ctx,
 			     capture ? FAKE__EVT_PAYMENT_INTENT_SUCCEEDED : FAKE__EVT_PAYMENT_INTENT_AMOUNT_CAPTURABLE_UPDATED,
 			     next, NULL, NULL, 0))
-		return p->error.status;
+		return p->error->status;
 	fake__object_commit(pi, next);
 	return 0;
 }
@@ -125,7 +125,7 @@ static int attempt(fake_processor *p, fake__ctx *ctx, struct fake_payment_intent
 	next.payment_method = pm->obj.id;
 	clear_last_error(&next);
 	if (fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_INTENT_REQUIRES_ACTION, &next, NULL, NULL, 0))
-		return p->error.status;
+		return p->error->status;
 	fake__object_commit(pi, &next);
 	return 0;
 }
@@ -137,11 +137,11 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	char currency[4];
 	if (fake__check_version(p, c->version, FAKE_PAYMENT_INTENT_CREATE_PARAMS_VERSION,
 				"fake_payment_intent_create_params"))
-		return p->error.status;
+		return p->error->status;
 	if (!c->amount)
 		return fake__error_set(p, FAKE_EINVAL, "parameter_missing", "amount", "Missing required param: amount.");
 	if (fake__check_currency(p, c->currency, currency))
-		return p->error.status;
+		return p->error->status;
 	if (c->amount < 0 || c->amount > AMOUNT_MAX)
 		return fake__error_set(p, FAKE_EINVAL, "parameter_invalid_integer", "amount",
 				       "Invalid amount: %lld; it must be between 1 and %lld.", (long long)c->amount,
@@ -158,16 +158,16 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 				       "off_session can only be used when confirm is true.");
 	if (fake__check_string(p, c->description, 1000, "description") ||
 	    fake__metadata_check(p, c->metadata, c->metadata_count))
-		return p->error.status;
+		return p->error->status;
 	void *customer = NULL;
 	if (c->customer && fake__store_get_live(&customer, p, FAKE_OBJECT_CUSTOMER, c->customer, "customer"))
-		return p->error.status;
+		return p->error->status;
 	fake_payment_method *pm = NULL;
 	if (c->payment_method && fake__payment_method_resolve(&pm, p, c->payment_method, "payment_method"))
-		return p->error.status;
+		return p->error->status;
 	const char *customer_id = customer ? ((const fake__object *)customer)->id : NULL;
 	if (pm && fake__payment_method_check_owner(p, customer_id, pm))
-		return p->error.status;
+		return p->error->status;
 	if (c->confirm && !pm)
 		return fake__error_set(p, FAKE_EINVAL, "", "payment_method",
 				       "You cannot confirm this PaymentIntent because it's missing a payment method.");
@@ -190,7 +190,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 		return fake__error_nomem(p);
 	if (fake__metadata_merge(&pi->metadata, p, &fake__metadata_empty, c->metadata, c->metadata_count, false) ||
 	    fake__store_add(p, pi) || fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_INTENT_CREATED, pi, NULL, NULL, 0))
-		return p->error.status;
+		return p->error->status;
 	if (c->confirm) {
 		int rc = attempt(p, ctx, pi, pm, c->off_session);
 		if (rc)
@@ -236,7 +236,7 @@ static int confirm(void *out, fake_processor *p, fake__ctx *ctx)
 	struct fake_payment_intent *pi = NULL;
 	if (get(&pi, p, ctx->call.id) || fake__check_version(p, c->version, FAKE_PAYMENT_INTENT_CONFIRM_PARAMS_VERSION,
 							      "fake_payment_intent_confirm_params"))
-		return p->error.status;
+		return p->error->status;
 	if (pi->status != FAKE_PI_REQUIRES_PAYMENT_METHOD && pi->status != FAKE_PI_REQUIRES_CONFIRMATION)
 		return wrong_status(p, pi, "confirm", "requires_payment_method, requires_confirmation");
 	fake_payment_method *pm = NULL;
@@ -246,7 +246,7 @@ static int confirm(void *out, fake_processor *p, fake__ctx *ctx)
 				       "You cannot confirm this PaymentIntent because it's missing a payment method.");
 	if (fake__payment_method_resolve(&pm, p, pm_id, "payment_method") ||
 	    fake__payment_method_check_owner(p, pi->customer, pm))
-		return p->error.status;
+		return p->error->status;
 	int rc = attempt(p, ctx, pi, pm, c->off_session);
 	if (!rc)
 		*(const fake_payment_intent **)out = pi;
@@ -264,19 +264,22 @@ static int authenticate(void *out, fake_processor *p, fake__ctx *ctx)
 	bool succeed = ctx->call.params != NULL;
 	struct fake_payment_intent *pi = NULL;
 	if (get(&pi, p, ctx->call.id))
-		return p->error.status;
+		return p->error->status;
 	if (pi->status != FAKE_PI_REQUIRES_ACTION)
 		return fake__error_set(p, FAKE_ESTATE, "payment_intent_unexpected_state", "",
 				       "This PaymentIntent has a status of %s; only one in requires_action can be authenticated.",
 				       status_names[pi->status]);
 	void *found = NULL;
 	if (fake__store_get(&found, p, FAKE_OBJECT_PAYMENT_METHOD, pi->payment_method, "payment_method"))
-		return p->error.status;
+		return p->error->status;
 	fake_payment_method *pm = found;
+	/* The card may have been detached while the customer was away. */
+	if (succeed && fake__payment_method_usable(p, pm, "payment_method"))
+		return p->error->status;
 	struct fake_payment_intent next = *pi;
 	if (succeed) {
 		if (settle(p, ctx, pi, &next, pm, NULL))
-			return p->error.status;
+			return p->error->status;
 		/* Authenticated with its customer: later off-session payments need no 3DS. */
 		if (pi->customer && fake__same(pm->customer, pi->customer))
 			pm->authenticated = true;
@@ -288,7 +291,7 @@ static int authenticate(void *out, fake_processor *p, fake__ctx *ctx)
 		next.last_error_message =
 			"The provided PaymentMethod has failed authentication. You can provide a new PaymentMethod to attempt to fulfill this PaymentIntent again.";
 		if (fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_INTENT_PAYMENT_FAILED, &next, NULL, NULL, 0))
-			return p->error.status;
+			return p->error->status;
 		fake__object_commit(pi, &next);
 	}
 	*(const fake_payment_intent **)out = pi;
@@ -311,7 +314,7 @@ static int capture(void *out, fake_processor *p, fake__ctx *ctx)
 	struct fake_payment_intent *pi = NULL;
 	if (get(&pi, p, ctx->call.id) || fake__check_version(p, c->version, FAKE_PAYMENT_INTENT_CAPTURE_PARAMS_VERSION,
 							      "fake_payment_intent_capture_params"))
-		return p->error.status;
+		return p->error->status;
 	if (pi->status != FAKE_PI_REQUIRES_CAPTURE)
 		return fake__error_set(p, FAKE_ESTATE, "payment_intent_unexpected_state", "",
 				       "This PaymentIntent could not be captured because it has a status of %s. Only a PaymentIntent with one of the following statuses may be captured: requires_capture.",
@@ -323,7 +326,7 @@ static int capture(void *out, fake_processor *p, fake__ctx *ctx)
 				       (long long)c->amount_to_capture, (long long)pi->amount_capturable);
 	void *found = NULL;
 	if (fake__store_get(&found, p, FAKE_OBJECT_CHARGE, pi->latest_charge, "charge"))
-		return p->error.status;
+		return p->error->status;
 	struct fake_charge *ch = found;
 
 	struct fake_charge ch_next = *ch;
@@ -337,7 +340,7 @@ static int capture(void *out, fake_processor *p, fake__ctx *ctx)
 	if (fake__balance_transaction_new(&ch_next.balance_transaction, p, "charge", ch->obj.id, amount, ch->currency) ||
 	    fake__event_emit(p, ctx, FAKE__EVT_CHARGE_CAPTURED, &ch_next, NULL, NULL, 0) ||
 	    fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_INTENT_SUCCEEDED, &next, NULL, NULL, 0))
-		return p->error.status;
+		return p->error->status;
 	fake__object_commit(ch, &ch_next);
 	fake__object_commit(pi, &next);
 	*(const fake_payment_intent **)out = pi;
@@ -357,7 +360,7 @@ static int cancel(void *out, fake_processor *p, fake__ctx *ctx)
 	const char *reason = NULL;
 	struct fake_payment_intent *pi = NULL;
 	if (get(&pi, p, ctx->call.id))
-		return p->error.status;
+		return p->error->status;
 	for (size_t i = 0; given && i < FAKE__COUNT(reasons); i++)
 		if (strcmp(given, reasons[i]) == 0)
 			reason = reasons[i];
@@ -378,16 +381,16 @@ static int cancel(void *out, fake_processor *p, fake__ctx *ctx)
 	if (pi->status == FAKE_PI_REQUIRES_CAPTURE) {
 		void *found = NULL;
 		if (fake__store_get(&found, p, FAKE_OBJECT_CHARGE, pi->latest_charge, "charge"))
-			return p->error.status;
+			return p->error->status;
 		ch = found;
 		ch_next = *ch;
 		ch_next.amount_refunded = ch->amount;
 		ch_next.refunded = true;
 		if (fake__event_emit(p, ctx, FAKE__EVT_CHARGE_REFUNDED, &ch_next, NULL, NULL, 0))
-			return p->error.status;
+			return p->error->status;
 	}
 	if (fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_INTENT_CANCELED, &next, NULL, NULL, 0))
-		return p->error.status;
+		return p->error->status;
 	if (ch)
 		fake__object_commit(ch, &ch_next);
 	fake__object_commit(pi, &next);
@@ -407,7 +410,7 @@ static int list(void *out, fake_processor *p, fake__ctx *ctx)
 	const fake_payment_intent_list_params *params = ctx->call.params ? ctx->call.params : &defaults;
 	if (fake__check_version(p, params->version, FAKE_PAYMENT_INTENT_LIST_PARAMS_VERSION,
 				"fake_payment_intent_list_params"))
-		return p->error.status;
+		return p->error->status;
 	return fake__list_by_customer(out, p, FAKE_OBJECT_PAYMENT_INTENT, &params->page, params->customer,
 				      offsetof(struct fake_payment_intent, customer));
 }

@@ -80,7 +80,7 @@ int fake__payment_method_resolve(fake_payment_method **out, fake_processor *p, c
 {
 	*out = NULL;
 	if (fake__check_id(p, id, param))
-		return p->error.status;
+		return p->error->status;
 	if (strncmp(id, token_prefix, strlen(token_prefix)) == 0) {
 		const fake__card *card = fake__card_by_token(id + strlen(token_prefix));
 		if (!card)
@@ -88,7 +88,7 @@ int fake__payment_method_resolve(fake_payment_method **out, fake_processor *p, c
 					       "No such PaymentMethod: '%s'", id);
 		if (card_new(out, p, card->number, 0, 0) || fake__store_add(p, *out)) {
 			*out = NULL;
-			return p->error.status;
+			return p->error->status;
 		}
 		return 0;
 	}
@@ -109,7 +109,7 @@ int fake__payment_method_usable(fake_processor *p, const fake_payment_method *pm
 int fake__payment_method_check_owner(fake_processor *p, const char *customer, const fake_payment_method *pm)
 {
 	if (fake__payment_method_usable(p, pm, "payment_method"))
-		return p->error.status;
+		return p->error->status;
 	if (!pm->customer)
 		return 0;
 	if (!customer)
@@ -127,7 +127,7 @@ int fake__payment_method_attach_prepare(fake_processor *p, fake__ctx *ctx, const
 {
 	*next = *pm;
 	if (fake__payment_method_usable(p, pm, ""))
-		return p->error.status;
+		return p->error->status;
 	if (pm->customer) {
 		if (strcmp(pm->customer, customer->obj.id) == 0)
 			return 0;
@@ -148,7 +148,7 @@ int fake__payment_method_attach(fake_processor *p, fake__ctx *ctx, fake_payment_
 {
 	fake_payment_method next;
 	if (fake__payment_method_attach_prepare(p, ctx, pm, customer, true, &next))
-		return p->error.status;
+		return p->error->status;
 	fake__object_commit(pm, &next);
 	return 0;
 }
@@ -159,7 +159,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	const fake_payment_method_create_params *c = ctx->call.params ? ctx->call.params : &defaults;
 	if (fake__check_version(p, c->version, FAKE_PAYMENT_METHOD_CREATE_PARAMS_VERSION,
 				"fake_payment_method_create_params"))
-		return p->error.status;
+		return p->error->status;
 	if (c->type && strcmp(c->type, "card") != 0)
 		return fake__error_set(p, FAKE_EINVAL, "", "type",
 				       "Invalid type: libfake supports payment methods of type card, not '%.64s'.", c->type);
@@ -175,7 +175,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	    fake__check_string(p, c->billing_email, BILLING_MAX, "billing_details[email]") ||
 	    fake__check_string(p, c->billing_phone, BILLING_MAX, "billing_details[phone]") ||
 	    check_expiry(p, c->exp_month, c->exp_year) || fake__metadata_check(p, c->metadata, c->metadata_count))
-		return p->error.status;
+		return p->error->status;
 
 	const char *number = c->card_number;
 	if (c->card_token) {
@@ -200,7 +200,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 
 	fake_payment_method *pm = NULL;
 	if (card_new(&pm, p, number, c->exp_month, c->exp_year))
-		return p->error.status;
+		return p->error->status;
 	bool ok = true;
 	pm->billing_name = c->billing_name && c->billing_name[0] ? fake__arena_strdup(p, c->billing_name, &ok) : NULL;
 	pm->billing_email = c->billing_email && c->billing_email[0] ? fake__arena_strdup(p, c->billing_email, &ok) : NULL;
@@ -209,7 +209,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 		return fake__error_nomem(p);
 	if (fake__metadata_merge(&pm->metadata, p, &fake__metadata_empty, c->metadata, c->metadata_count, false) ||
 	    fake__store_add(p, pm))
-		return p->error.status;
+		return p->error->status;
 	*(const fake_payment_method **)out = pm;
 	return 0;
 }
@@ -245,7 +245,7 @@ static int update(void *out, fake_processor *p, fake__ctx *ctx)
 	    fake__check_string(p, u->billing_email, BILLING_MAX, "billing_details[email]") ||
 	    fake__check_string(p, u->billing_phone, BILLING_MAX, "billing_details[phone]") ||
 	    check_expiry(p, u->exp_month, u->exp_year) || fake__metadata_check(p, u->metadata, u->metadata_count))
-		return p->error.status;
+		return p->error->status;
 	fake_payment_method *pm = found;
 	if (!pm->customer)
 		return fake__error_set(p, FAKE_EINVAL, "", "id",
@@ -259,14 +259,14 @@ static int update(void *out, fake_processor *p, fake__ctx *ctx)
 		next.card.exp_year = u->exp_year;
 	/* Month and year are checked together: a new month alone can expire the card. */
 	if ((u->exp_month || u->exp_year) && check_expiry(p, next.card.exp_month, next.card.exp_year))
-		return p->error.status;
+		return p->error->status;
 	next.billing_name = billing_field(p, u->billing_name, pm->billing_name, &ok);
 	next.billing_email = billing_field(p, u->billing_email, pm->billing_email, &ok);
 	next.billing_phone = billing_field(p, u->billing_phone, pm->billing_phone, &ok);
 	if (!ok)
 		return fake__error_nomem(p);
 	if (fake__metadata_merge(&next.metadata, p, pm->metadata, u->metadata, u->metadata_count, u->metadata_clear))
-		return p->error.status;
+		return p->error->status;
 
 	static const char *const names[] = { "billing_details", "card", "metadata" };
 	const bool differs[] = {
@@ -281,7 +281,7 @@ static int update(void *out, fake_processor *p, fake__ctx *ctx)
 		return FAKE_ENOMEM;
 	if (n) {
 		if (fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_METHOD_UPDATED, &next, pm, changed, n))
-			return p->error.status;
+			return p->error->status;
 		fake__object_commit(pm, &next);
 	}
 	*(const fake_payment_method **)out = pm;
@@ -305,7 +305,7 @@ static int attach(void *out, fake_processor *p, fake__ctx *ctx)
 	    fake__store_get_live(&customer, p, FAKE_OBJECT_CUSTOMER, a->customer, "customer") ||
 	    fake__payment_method_resolve(&pm, p, ctx->call.id, "id") ||
 	    fake__payment_method_attach(p, ctx, pm, customer))
-		return p->error.status;
+		return p->error->status;
 	*(const fake_payment_method **)out = pm;
 	return 0;
 }
@@ -320,7 +320,7 @@ static int detach(void *out, fake_processor *p, fake__ctx *ctx)
 {
 	void *found = NULL;
 	if (fake__store_get(&found, p, FAKE_OBJECT_PAYMENT_METHOD, ctx->call.id, "id"))
-		return p->error.status;
+		return p->error->status;
 	fake_payment_method *pm = found;
 	if (!pm->customer)
 		return fake__error_set(p, FAKE_EINVAL, "", "",
@@ -333,7 +333,7 @@ static int detach(void *out, fake_processor *p, fake__ctx *ctx)
 	next.customer = NULL;
 	next.detached = true;
 	if (fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_METHOD_DETACHED, &next, NULL, NULL, 0))
-		return p->error.status;
+		return p->error->status;
 	/* Detaching the default payment method clears the customer's default. */
 	struct fake_customer cleared;
 	bool clear_default = customer && fake__same(customer->default_payment_method, pm->obj.id);
@@ -342,7 +342,7 @@ static int detach(void *out, fake_processor *p, fake__ctx *ctx)
 		cleared = *customer;
 		cleared.default_payment_method = NULL;
 		if (fake__event_emit(p, ctx, FAKE__EVT_CUSTOMER_UPDATED, &cleared, customer, changed, 1))
-			return p->error.status;
+			return p->error->status;
 	}
 	fake__object_commit(pm, &next);
 	if (clear_default)
@@ -371,7 +371,7 @@ static int list(void *out, fake_processor *p, fake__ctx *ctx)
 	if (fake__check_version(p, params->version, FAKE_PAYMENT_METHOD_LIST_PARAMS_VERSION,
 				"fake_payment_method_list_params") ||
 	    fake__store_get_live(&customer, p, FAKE_OBJECT_CUSTOMER, params->customer, "customer"))
-		return p->error.status;
+		return p->error->status;
 	if (params->type && strcmp(params->type, "card") != 0)
 		return fake__error_set(p, FAKE_EINVAL, "", "type",
 				       "Invalid type: libfake supports payment methods of type card, not '%.64s'.",

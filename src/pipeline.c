@@ -109,14 +109,14 @@ static void next_request_id(fake_processor *p)
 		for (size_t i = len; i-- > sizeof(prefix) - 1;) {
 			if (id[i] != '9') {
 				id[i]++;
-				memcpy(p->error.request_id, id, len + 1);
+				memcpy(p->error->request_id, id, len + 1);
 				return;
 			}
 			id[i] = '0';
 		}
 	}
 	fake__id_write(id, sizeof(p->request_id), prefix, p->requests, p->options.id_width);
-	memcpy(p->error.request_id, id, sizeof(p->request_id));
+	memcpy(p->error->request_id, id, sizeof(p->request_id));
 }
 
 static void result_clear(const fake__op_info *info, void *out)
@@ -138,16 +138,16 @@ static int run_stub(fake_processor *p, const fake__op_info *info, const fake__st
 	memset(&error, 0, sizeof(error));
 	/* The stub may call into the processor; the record must still describe
 	 * the stubbed call afterwards. */
-	fake_error saved = p->error;
+	fake_error saved = *p->error;
 	p->depth++;
 	int rc = stub->fn(out, p, call, &error, stub->user_data);
 	p->depth--;
-	p->error = saved;
+	*p->error = saved;
 	if (rc < 0) {
 		result_clear(info, out);
 		error.status = rc;
 		fake__error_replace(p, &error);
-		return p->error.status;
+		return p->error->status;
 	}
 	if (info->result == FAKE__RESULT_OBJECT) {
 		const void *obj = *(const void **)out;
@@ -178,14 +178,11 @@ int fake__op_run(fake_processor *p, fake_op op, const char *id, const void *para
 	if (!p)
 		return FAKE_EINVAL;
 
-	/* An id taken from the error record (error.payment_intent after a
-	 * decline, say) must survive the record being cleared below. */
-	char id_copy[FAKE_ID_MAX + 1];
-	uintptr_t at = (uintptr_t)id, record = (uintptr_t)&p->error;
-	if (id && at >= record && at < record + sizeof(p->error)) {
-		fake__copy(id_copy, sizeof(id_copy), id);
-		id = id_copy;
-	}
+	/* A call from the application switches the record to the other buffer:
+	 * ids and params it passes from the last record (error.payment_intent
+	 * after a decline, say) stay valid while this call runs. */
+	if (!p->depth && !p->delivering)
+		p->error = &p->errors[p->error == &p->errors[0]];
 
 	p->calls[op]++;
 	p->requests++;
@@ -196,7 +193,7 @@ int fake__op_run(fake_processor *p, fake_op op, const char *id, const void *para
 		return fake__error_set(p, FAKE_EINVAL, "", "out", "Invalid out: the result pointer is NULL.");
 	result_clear(info, out);
 	if (request && fake__check_version(p, request->version, FAKE_REQUEST_VERSION, "fake_request"))
-		return p->error.status;
+		return p->error->status;
 
 	fake__ctx ctx;
 	ctx.call.op = op;
@@ -213,7 +210,7 @@ int fake__op_run(fake_processor *p, fake_op op, const char *id, const void *para
 	if (fake__script_take(p, op, &script)) {
 		if (script.outcome == FAKE_OUTCOME_ERROR) {
 			fake__error_replace(p, &script.error);
-			return p->error.status;
+			return p->error->status;
 		}
 		ctx.outcome = script.outcome;
 		fake__copy(ctx.decline_code, sizeof(ctx.decline_code), script.error.decline_code);
@@ -230,15 +227,13 @@ int fake__op_run(fake_processor *p, fake_op op, const char *id, const void *para
 		/* A declined payment: the attempt is recorded (Stripe keeps the
 		 * failed charge), and the call still reports the decline. */
 		result_clear(info, out);
-		fake_error declined = p->error;
-		fake__event_deliver(p);
-		p->error = declined;
+		fake__event_deliver(p); /* keeps the record of the decline */
 		return rc;
 	}
 	if (rc) {
 		fake__txn_rollback(p, &txn);
 		result_clear(info, out);
-		if (p->error.status != rc)
+		if (p->error->status != rc)
 			fake__error_set(p, rc, "", "", "%s", fake_strerror(rc));
 		return rc;
 	}

@@ -50,7 +50,7 @@ static int take_lookup_key(fake_processor *p, fake__ctx *ctx, const char *key, b
 		return 0;
 	}
 	if (fake__check_string(p, key, FAKE_PRICE_LOOKUP_KEY_MAX, "lookup_key"))
-		return p->error.status;
+		return p->error->status;
 	struct fake_price *other = lookup_key_holder(p, key);
 	if (!other || other == self)
 		return 0;
@@ -62,7 +62,7 @@ static int take_lookup_key(fake_processor *p, fake__ctx *ctx, const char *key, b
 	*cleared = *other;
 	cleared->lookup_key = NULL;
 	if (fake__event_emit(p, ctx, FAKE__EVT_PRICE_UPDATED, cleared, other, changed, 1))
-		return p->error.status;
+		return p->error->status;
 	*holder = other;
 	return 0;
 }
@@ -99,7 +99,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	char currency[4];
 	if (fake__check_version(p, c->version, FAKE_PRICE_CREATE_PARAMS_VERSION, "fake_price_create_params") ||
 	    fake__check_currency(p, c->currency, currency))
-		return p->error.status;
+		return p->error->status;
 	if (c->unit_amount == -1)
 		return fake__error_set(p, FAKE_EINVAL, "parameter_missing", "unit_amount",
 				       "Missing required param: unit_amount.");
@@ -112,24 +112,24 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 				       "Give exactly one of product and product_data[name].");
 	if (check_recurring(p, c) || fake__check_string(p, c->nickname, FAKE_PRICE_NICKNAME_MAX, "nickname") ||
 	    fake__metadata_check(p, c->metadata, c->metadata_count))
-		return p->error.status;
+		return p->error->status;
 
 	const fake_product *product = NULL;
 	if (c->product) {
 		void *found = NULL;
 		if (fake__store_get(&found, p, FAKE_OBJECT_PRODUCT, c->product, "product"))
-			return p->error.status;
+			return p->error->status;
 		product = found;
 	} else {
 		if (!c->product_name[0])
 			return fake__error_set(p, FAKE_EINVAL, "parameter_invalid_empty", "product_data[name]",
 					       "Invalid product_data[name]: it cannot be empty.");
 		if (fake__check_string(p, c->product_name, FAKE_PRODUCT_NAME_MAX, "product_data[name]"))
-			return p->error.status;
+			return p->error->status;
 		fake_product_create_params pp = FAKE_PRODUCT_CREATE_PARAMS_INIT;
 		pp.name = c->product_name;
 		if (fake__product_new(&product, p, ctx, &pp))
-			return p->error.status;
+			return p->error->status;
 	}
 
 	struct fake_price *price = fake__object_new(p, FAKE_OBJECT_PRICE, sizeof(*price));
@@ -151,7 +151,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	if (fake__metadata_merge(&price->metadata, p, &fake__metadata_empty, c->metadata, c->metadata_count, false) ||
 	    take_lookup_key(p, ctx, c->lookup_key, c->transfer_lookup_key, NULL, &holder, &cleared) ||
 	    fake__store_add(p, price) || fake__event_emit(p, ctx, FAKE__EVT_PRICE_CREATED, price, NULL, NULL, 0))
-		return p->error.status;
+		return p->error->status;
 	if (holder)
 		fake__object_commit(holder, &cleared);
 	*(const fake_price **)out = price;
@@ -179,7 +179,7 @@ static int update(void *out, fake_processor *p, fake__ctx *ctx)
 	    fake__check_active_change(p, u->active) ||
 	    fake__check_string(p, u->nickname, FAKE_PRICE_NICKNAME_MAX, "nickname") ||
 	    fake__metadata_check(p, u->metadata, u->metadata_count))
-		return p->error.status;
+		return p->error->status;
 	struct fake_price *price = found;
 	if (u->transfer_lookup_key && (!u->lookup_key || !u->lookup_key[0]))
 		return fake__error_set(p, FAKE_EINVAL, "", "transfer_lookup_key",
@@ -195,7 +195,7 @@ static int update(void *out, fake_processor *p, fake__ctx *ctx)
 	if (!ok)
 		return fake__error_nomem(p);
 	if (fake__metadata_merge(&next.metadata, p, price->metadata, u->metadata, u->metadata_count, u->metadata_clear))
-		return p->error.status;
+		return p->error->status;
 
 	static const char *const names[] = { "active", "lookup_key", "metadata", "nickname" };
 	const bool differs[] = {
@@ -210,10 +210,10 @@ static int update(void *out, fake_processor *p, fake__ctx *ctx)
 		return FAKE_ENOMEM;
 	struct fake_price *holder = NULL, cleared;
 	if (differs[1] && take_lookup_key(p, ctx, next.lookup_key, u->transfer_lookup_key, price, &holder, &cleared))
-		return p->error.status;
+		return p->error->status;
 	if (n) {
 		if (fake__event_emit(p, ctx, FAKE__EVT_PRICE_UPDATED, &next, price, changed, n))
-			return p->error.status;
+			return p->error->status;
 		if (holder)
 			fake__object_commit(holder, &cleared);
 		fake__object_commit(price, &next);
@@ -256,7 +256,7 @@ static int list(void *out, fake_processor *p, fake__ctx *ctx)
 	    fake__check_active_filter(p, params->active) ||
 	    fake__check_string(p, params->lookup_key, FAKE_PRICE_LOOKUP_KEY_MAX, "lookup_key") ||
 	    (params->currency && fake__check_currency(p, params->currency, currency)))
-		return p->error.status;
+		return p->error->status;
 	if (params->type != FAKE_PRICE_ANY_TYPE && params->type != FAKE_PRICE_ONE_TIME &&
 	    params->type != FAKE_PRICE_RECURRING)
 		return fake__error_set(p, FAKE_EINVAL, "", "type", "Invalid type: %d is not a fake_price_type_filter.",
@@ -264,7 +264,7 @@ static int list(void *out, fake_processor *p, fake__ctx *ctx)
 	if (params->product) {
 		void *product = NULL;
 		if (fake__store_get(&product, p, FAKE_OBJECT_PRODUCT, params->product, "product"))
-			return p->error.status;
+			return p->error->status;
 		f.product = ((const fake__object *)product)->id;
 	}
 	f.currency = params->currency ? currency : NULL;

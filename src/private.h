@@ -153,7 +153,9 @@ bool fake__same(const char *a, const char *b);
 /* ---- validation helpers (error.c) ----------------------------------------- */
 
 int fake__check_version(fake_processor *p, unsigned int version, unsigned int current, const char *what);
+/* A string parameter: valid UTF-8 (as Stripe requires) and at most max bytes. */
 int fake__check_string(fake_processor *p, const char *s, size_t max, const char *param);
+bool fake__utf8_valid(const char *s);
 int fake__check_id(fake_processor *p, const char *id, const char *param);
 /* A currency code: three ASCII letters, any case; `lower` receives it in lowercase. */
 int fake__check_currency(fake_processor *p, const char *currency, char lower[4]);
@@ -587,9 +589,13 @@ struct fake_processor {
 	fake__script_queue scripts[FAKE_OP_COUNT];
 	fake__stub stubs[FAKE_OP_COUNT];
 
+	/* The error record: *error is current. Each top-level call switches to
+	 * the other buffer, so the previous call's record (and any id or
+	 * param the caller passes from it) stays intact during the call. */
+	fake_error errors[2];
+	fake_error *error;            /* &errors[0] or &errors[1] */
 	uint64_t requests;            /* request counter, for request ids */
 	char request_id[32];          /* the last request id issued: "req_fake_" + requests */
-	fake_error error;
 	int depth;                    /* nesting of operations and callbacks */
 	uint64_t prng;
 };

@@ -53,7 +53,8 @@ static void initial_state(fake_processor *p, bool preserve_connect)
 	p->request_id[0] = '\0';
 	p->depth = 0;
 	p->prng = p->options.seed;
-	memset(&p->error, 0, sizeof(p->error));
+	memset(p->errors, 0, sizeof(p->errors));
+	p->error = &p->errors[0];
 }
 
 int fake_processor_new(fake_processor **out, const fake_processor_options *options)

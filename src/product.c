@@ -24,10 +24,10 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	    check_name(p, c->name, true) ||
 	    fake__check_string(p, c->description, FAKE_PRODUCT_DESCRIPTION_MAX, "description") ||
 	    fake__metadata_check(p, c->metadata, c->metadata_count))
-		return p->error.status;
+		return p->error->status;
 	const fake_product *product = NULL;
 	if (fake__product_new(&product, p, ctx, c))
-		return p->error.status;
+		return p->error->status;
 	*(const fake_product **)out = product;
 	return 0;
 }
@@ -47,7 +47,7 @@ int fake__product_new(const fake_product **out, fake_processor *p, fake__ctx *ct
 		return fake__error_nomem(p);
 	if (fake__metadata_merge(&product->metadata, p, &fake__metadata_empty, c->metadata, c->metadata_count, false) ||
 	    fake__store_add(p, product) || fake__event_emit(p, ctx, FAKE__EVT_PRODUCT_CREATED, product, NULL, NULL, 0))
-		return p->error.status;
+		return p->error->status;
 	*out = product;
 	return 0;
 }
@@ -86,7 +86,7 @@ static int update(void *out, fake_processor *p, fake__ctx *ctx)
 	    check_name(p, u->name, false) ||
 	    fake__check_string(p, u->description, FAKE_PRODUCT_DESCRIPTION_MAX, "description") ||
 	    fake__check_active_change(p, u->active) || fake__metadata_check(p, u->metadata, u->metadata_count))
-		return p->error.status;
+		return p->error->status;
 	struct fake_product *product = found;
 
 	struct fake_product next = *product;
@@ -100,7 +100,7 @@ static int update(void *out, fake_processor *p, fake__ctx *ctx)
 		return fake__error_nomem(p);
 	if (fake__metadata_merge(&next.metadata, p, product->metadata, u->metadata, u->metadata_count,
 				 u->metadata_clear))
-		return p->error.status;
+		return p->error->status;
 
 	static const char *const names[] = { "active", "description", "metadata", "name", "updated" };
 	bool differs[] = {
@@ -119,7 +119,7 @@ static int update(void *out, fake_processor *p, fake__ctx *ctx)
 		return FAKE_ENOMEM;
 	if (any) {
 		if (fake__event_emit(p, ctx, FAKE__EVT_PRODUCT_UPDATED, &next, product, changed, n))
-			return p->error.status;
+			return p->error->status;
 		fake__object_commit(product, &next);
 	}
 	*(const fake_product **)out = product;
@@ -157,7 +157,7 @@ static int list(void *out, fake_processor *p, fake__ctx *ctx)
 	const fake_product_list_params *params = ctx->call.params ? ctx->call.params : &defaults;
 	if (fake__check_version(p, params->version, FAKE_PRODUCT_LIST_PARAMS_VERSION, "fake_product_list_params") ||
 	    fake__check_active_filter(p, params->active))
-		return p->error.status;
+		return p->error->status;
 	return fake__list_page(out, p, FAKE_OBJECT_PRODUCT, &params->page, list_filter, params);
 }
 

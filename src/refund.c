@@ -11,7 +11,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	const fake_refund_create_params *c = ctx->call.params ? ctx->call.params : &defaults;
 	if (fake__check_version(p, c->version, FAKE_REFUND_CREATE_PARAMS_VERSION, "fake_refund_create_params") ||
 	    fake__metadata_check(p, c->metadata, c->metadata_count))
-		return p->error.status;
+		return p->error->status;
 	if (!c->charge == !c->payment_intent)
 		return fake__error_set(p, FAKE_EINVAL, c->charge ? "" : "parameter_missing", "charge",
 				       "Give exactly one of charge and payment_intent.");
@@ -30,7 +30,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	const char *charge_id = c->charge;
 	if (c->payment_intent) {
 		if (fake__store_get(&found, p, FAKE_OBJECT_PAYMENT_INTENT, c->payment_intent, "payment_intent"))
-			return p->error.status;
+			return p->error->status;
 		const struct fake_payment_intent *pi = found;
 		if (pi->status != FAKE_PI_SUCCEEDED)
 			return fake__error_set(p, FAKE_ESTATE, "charge_not_refundable", "payment_intent",
@@ -39,7 +39,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 		charge_id = pi->latest_charge;
 	}
 	if (fake__store_get(&found, p, FAKE_OBJECT_CHARGE, charge_id, "charge"))
-		return p->error.status;
+		return p->error->status;
 	struct fake_charge *ch = found;
 	if (!ch->paid || !ch->captured)
 		return fake__error_set(p, FAKE_ESTATE, "charge_not_refundable", "charge",
@@ -73,7 +73,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	    fake__balance_transaction_new(&re->balance_transaction, p, "refund", re->obj.id, -amount, re->currency) ||
 	    fake__store_add(p, re) || fake__event_emit(p, ctx, FAKE__EVT_REFUND_CREATED, re, NULL, NULL, 0) ||
 	    fake__event_emit(p, ctx, FAKE__EVT_CHARGE_REFUNDED, &next, NULL, NULL, 0))
-		return p->error.status;
+		return p->error->status;
 	fake__object_commit(ch, &next);
 	*(const fake_refund **)out = re;
 	return 0;
@@ -102,7 +102,7 @@ static int list(void *out, fake_processor *p, fake__ctx *ctx)
 	void *charge = NULL;
 	if (fake__check_version(p, params->version, FAKE_REFUND_LIST_PARAMS_VERSION, "fake_refund_list_params") ||
 	    (params->charge && fake__store_get(&charge, p, FAKE_OBJECT_CHARGE, params->charge, "charge")))
-		return p->error.status;
+		return p->error->status;
 	return fake__list_page(out, p, FAKE_OBJECT_REFUND, &params->page, charge ? list_filter : NULL,
 			       charge ? ((const fake__object *)charge)->id : NULL);
 }

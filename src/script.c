@@ -73,7 +73,7 @@ int fake_script_push(fake_processor *p, fake_op op, const fake_script *script, u
 	if (!script)
 		return fake__error_set(p, FAKE_EINVAL, "parameter_missing", "script", "Missing required param: script.");
 	if (fake__check_version(p, script->version, FAKE_SCRIPT_VERSION, "fake_script"))
-		return p->error.status;
+		return p->error->status;
 	switch (script->outcome) {
 	case FAKE_OUTCOME_ERROR:
 		if (script->error.status >= 0 || script->error.status < FAKE_STATUS_MIN)

@@ -36,11 +36,11 @@ static int succeed(fake_processor *p, fake__ctx *ctx, struct fake_setup_intent *
 		void *customer = NULL;
 		if (fake__store_get_live(&customer, p, FAKE_OBJECT_CUSTOMER, si->customer, "customer") ||
 		    fake__payment_method_attach_prepare(p, ctx, pm, customer, false, &pm_next))
-			return p->error.status;
+			return p->error->status;
 		pm_next.authenticated = true;
 	}
 	if (fake__event_emit(p, ctx, FAKE__EVT_SETUP_INTENT_SUCCEEDED, &next, NULL, NULL, 0))
-		return p->error.status;
+		return p->error->status;
 	fake__object_commit(pm, &pm_next);
 	fake__object_commit(si, &next);
 	return 0;
@@ -56,10 +56,10 @@ static int decline(fake_processor *p, fake__ctx *ctx, struct fake_setup_intent *
 	next.last_error_decline_code = decline_code;
 	next.last_error_message = fake__decline_message(decline_code);
 	if (fake__event_emit(p, ctx, FAKE__EVT_SETUP_INTENT_SETUP_FAILED, &next, NULL, NULL, 0))
-		return p->error.status;
+		return p->error->status;
 	fake__object_commit(si, &next);
 	fake__error_card(p, decline_code, "");
-	fake__copy(p->error.setup_intent, sizeof(p->error.setup_intent), si->obj.id);
+	fake__copy(p->error->setup_intent, sizeof(p->error->setup_intent), si->obj.id);
 	ctx->keep = true;
 	return FAKE_ECARD;
 }
@@ -93,7 +93,7 @@ static int attempt(fake_processor *p, fake__ctx *ctx, struct fake_setup_intent *
 	next.payment_method = pm->obj.id;
 	clear_last_error(&next);
 	if (fake__event_emit(p, ctx, FAKE__EVT_SETUP_INTENT_REQUIRES_ACTION, &next, NULL, NULL, 0))
-		return p->error.status;
+		return p->error->status;
 	fake__object_commit(si, &next);
 	return 0;
 }
@@ -112,15 +112,15 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 				"fake_setup_intent_create_params") ||
 	    fake__check_string(p, c->description, 1000, "description") ||
 	    fake__metadata_check(p, c->metadata, c->metadata_count))
-		return p->error.status;
+		return p->error->status;
 	void *customer = NULL;
 	if (c->customer && fake__store_get_live(&customer, p, FAKE_OBJECT_CUSTOMER, c->customer, "customer"))
-		return p->error.status;
+		return p->error->status;
 	const char *customer_id = customer ? ((const fake__object *)customer)->id : NULL;
 	fake_payment_method *pm = NULL;
 	if (c->payment_method && (fake__payment_method_resolve(&pm, p, c->payment_method, "payment_method") ||
 				  fake__payment_method_check_owner(p, customer_id, pm)))
-		return p->error.status;
+		return p->error->status;
 	if (c->confirm && !pm)
 		return missing_payment_method(p);
 
@@ -140,7 +140,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 		return fake__error_nomem(p);
 	if (fake__metadata_merge(&si->metadata, p, &fake__metadata_empty, c->metadata, c->metadata_count, false) ||
 	    fake__store_add(p, si) || fake__event_emit(p, ctx, FAKE__EVT_SETUP_INTENT_CREATED, si, NULL, NULL, 0))
-		return p->error.status;
+		return p->error->status;
 	if (c->confirm) {
 		int rc = attempt(p, ctx, si, pm);
 		if (rc)
@@ -174,7 +174,7 @@ static int confirm(void *out, fake_processor *p, fake__ctx *ctx)
 {
 	struct fake_setup_intent *si = NULL;
 	if (get(&si, p, ctx->call.id))
-		return p->error.status;
+		return p->error->status;
 	if (si->status != FAKE_SETI_REQUIRES_PAYMENT_METHOD && si->status != FAKE_SETI_REQUIRES_CONFIRMATION)
 		return fake__error_set(p, FAKE_ESTATE, "setup_intent_unexpected_state", "",
 				       "You cannot confirm this SetupIntent because it has a status of %s.",
@@ -185,7 +185,7 @@ static int confirm(void *out, fake_processor *p, fake__ctx *ctx)
 		return missing_payment_method(p);
 	if (fake__payment_method_resolve(&pm, p, pm_id, "payment_method") ||
 	    fake__payment_method_check_owner(p, si->customer, pm))
-		return p->error.status;
+		return p->error->status;
 	int rc = attempt(p, ctx, si, pm);
 	if (!rc)
 		*(const fake_setup_intent **)out = si;
@@ -202,17 +202,18 @@ static int authenticate(void *out, fake_processor *p, fake__ctx *ctx)
 {
 	struct fake_setup_intent *si = NULL;
 	if (get(&si, p, ctx->call.id))
-		return p->error.status;
+		return p->error->status;
 	if (si->status != FAKE_SETI_REQUIRES_ACTION)
 		return fake__error_set(p, FAKE_ESTATE, "setup_intent_unexpected_state", "",
 				       "This SetupIntent has a status of %s; only one in requires_action can be authenticated.",
 				       status_names[si->status]);
 	void *found = NULL;
 	if (fake__store_get(&found, p, FAKE_OBJECT_PAYMENT_METHOD, si->payment_method, "payment_method"))
-		return p->error.status;
+		return p->error->status;
 	if (ctx->call.params) {
-		if (succeed(p, ctx, si, found))
-			return p->error.status;
+		/* The card may have been detached, or attached elsewhere, meanwhile. */
+		if (fake__payment_method_check_owner(p, si->customer, found) || succeed(p, ctx, si, found))
+			return p->error->status;
 	} else {
 		struct fake_setup_intent next = *si;
 		next.status = FAKE_SETI_REQUIRES_PAYMENT_METHOD;
@@ -222,7 +223,7 @@ static int authenticate(void *out, fake_processor *p, fake__ctx *ctx)
 		next.last_error_message =
 			"The latest attempt to set up the payment method has failed because authentication failed.";
 		if (fake__event_emit(p, ctx, FAKE__EVT_SETUP_INTENT_SETUP_FAILED, &next, NULL, NULL, 0))
-			return p->error.status;
+			return p->error->status;
 		fake__object_commit(si, &next);
 	}
 	*(const fake_setup_intent **)out = si;
@@ -245,7 +246,7 @@ static int cancel(void *out, fake_processor *p, fake__ctx *ctx)
 	const char *reason = NULL;
 	struct fake_setup_intent *si = NULL;
 	if (get(&si, p, ctx->call.id))
-		return p->error.status;
+		return p->error->status;
 	for (size_t i = 0; given && i < FAKE__COUNT(reasons); i++)
 		if (strcmp(given, reasons[i]) == 0)
 			reason = reasons[i];
@@ -260,7 +261,7 @@ static int cancel(void *out, fake_processor *p, fake__ctx *ctx)
 	next.status = FAKE_SETI_CANCELED;
 	next.cancellation_reason = reason;
 	if (fake__event_emit(p, ctx, FAKE__EVT_SETUP_INTENT_CANCELED, &next, NULL, NULL, 0))
-		return p->error.status;
+		return p->error->status;
 	fake__object_commit(si, &next);
 	*(const fake_setup_intent **)out = si;
 	return 0;
@@ -278,7 +279,7 @@ static int list(void *out, fake_processor *p, fake__ctx *ctx)
 	const fake_setup_intent_list_params *params = ctx->call.params ? ctx->call.params : &defaults;
 	if (fake__check_version(p, params->version, FAKE_SETUP_INTENT_LIST_PARAMS_VERSION,
 				"fake_setup_intent_list_params"))
-		return p->error.status;
+		return p->error->status;
 	return fake__list_by_customer(out, p, FAKE_OBJECT_SETUP_INTENT, &params->page, params->customer,
 				      offsetof(struct fake_setup_intent, customer));
 }

@@ -9,6 +9,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -100,20 +101,25 @@ int fake_webhook_verify(fake_processor *p, const char *payload, size_t payload_l
 		return fail(p, FAKE_ESIGNATURE, "missing_header", "Stripe-Signature",
 			    "No Stripe-Signature header was given.");
 
-	/* Stripe's rules: the last "t" wins, every "v1" is a candidate, other schemes are ignored. */
+	/* The rules of Stripe's SDKs: the first "t" is the timestamp (it must
+	 * be a whole number that fits), every "v1" is a candidate, and other
+	 * schemes are ignored. */
 	const char *cursor = header, *key, *value;
 	size_t key_len, value_len, v1_count = 0;
 	int64_t timestamp = -1;
+	bool seen_t = false;
 	while (next_item(&cursor, &key, &key_len, &value, &value_len)) {
-		if (key_len == 1 && key[0] == 't') {
+		if (key_len == 1 && key[0] == 't' && !seen_t) {
+			seen_t = true;
 			char digits[24];
 			char *end = NULL;
 			if (value_len == 0 || value_len >= sizeof(digits))
 				continue;
 			memcpy(digits, value, value_len);
 			digits[value_len] = '\0';
+			errno = 0;
 			long long t = strtoll(digits, &end, 10);
-			if (*end == '\0' && t >= 0)
+			if (*end == '\0' && errno == 0 && t >= 0)
 				timestamp = t;
 		} else if (key_len == 2 && key[0] == 'v' && key[1] == '1') {
 			v1_count++;
@@ -138,7 +144,7 @@ int fake_webhook_verify(fake_processor *p, const char *payload, size_t payload_l
 	if (!match)
 		return fail(p, FAKE_ESIGNATURE, "signature_mismatch", "Stripe-Signature",
 			    "No signatures found matching the expected signature for payload.");
-	if (tolerance > 0 && timestamp < now - tolerance)
+	if (tolerance > 0 && timestamp < now && now - timestamp > tolerance)
 		return fail(p, FAKE_ESIGNATURE, "timestamp_outside_tolerance", "Stripe-Signature",
 			    "Timestamp outside the tolerance zone.");
 	if (p)

@@ -49,24 +49,38 @@ static void retry_due(fake_processor *p, int64_t at, void *user_data)
 		r->event->pending_webhooks--; /* deleted or disabled since: given up */
 		return;
 	}
+	/* A retry is a delivery like the first: events its handler causes are
+	 * delivered after it, never into it. */
+	bool was_delivering = p->delivering;
+	p->delivering = true;
+	p->depth++;
 	attempt_delivery(p, r->endpoint, r->event, r->attempt);
+	p->depth--;
+	p->delivering = was_delivering;
+	fake__event_deliver(p);
 }
 
-/* One delivery attempt. On failure the next attempt is scheduled, or the
- * delivery is given up once the three days are over (or if there is no
- * memory left to schedule it). */
+/* One delivery attempt; the event's pending_webhooks already counts it. On
+ * failure the next attempt is scheduled, or the delivery is given up once
+ * the three days are over (or if there is no memory left to schedule it).
+ * An event that cannot be written as JSON is given up at once, uncounted:
+ * no retry could do better. */
 static void attempt_delivery(fake_processor *p, struct fake_webhook_endpoint *we, struct fake_event *e,
 			     unsigned int attempt)
 {
 	char *payload = NULL;
 	char header[FAKE_WEBHOOK_HEADER_MAX];
 	int rc = fake_json_object(&payload, p, e, 0);
+	if (rc == FAKE_EINVAL) {
+		e->pending_webhooks--;
+		return;
+	}
 	if (!rc)
 		rc = fake_webhook_sign(header, sizeof(header), NULL, we->secret, p->timeline.now, payload,
 				       strlen(payload));
 	we->attempts++;
 	if (!rc) {
-		fake_webhook_delivery d = { we->obj.id, e, payload, strlen(payload), header, attempt };
+		fake_webhook_delivery d = { we->obj.id, e, payload, strlen(payload), header, attempt, we->secret };
 		rc = we->handler(p, &d, we->user_data);
 	}
 	fake_json_free(p, payload);
@@ -90,13 +104,15 @@ void fake__webhook_deliver(fake_processor *p, struct fake_event *e)
 {
 	const fake__table *t = &p->tables[FAKE_OBJECT_WEBHOOK_ENDPOINT];
 	size_t n = t->len; /* endpoints created by a handler start with the next event */
-	for (size_t i = 0; i < n; i++)
-		if (wants((struct fake_webhook_endpoint *)t->items[i], e))
-			e->pending_webhooks++;
+	/* Each endpoint is counted in pending_webhooks just before its own
+	 * delivery, so what a handler does to other endpoints (disable, delete,
+	 * enable) can never unbalance the count. */
 	for (size_t i = 0; i < n; i++) {
 		struct fake_webhook_endpoint *we = (struct fake_webhook_endpoint *)t->items[i];
-		if (wants(we, e))
+		if (wants(we, e)) {
+			e->pending_webhooks++;
 			attempt_delivery(p, we, e, 1);
+		}
 	}
 }
 
@@ -124,7 +140,8 @@ static int check_events(fake_processor *p, const char *const *events, size_t cou
 				       "Invalid enabled_events: at most %d event types.", EVENTS_MAX);
 	for (size_t i = 0; i < count; i++) {
 		const char *ev = events[i];
-		if (!ev || !ev[0] || strlen(ev) > EVENT_NAME_MAX || (strcmp(ev, "*") != 0 && !strchr(ev, '.')))
+		if (!ev || !ev[0] || strlen(ev) > EVENT_NAME_MAX || !fake__utf8_valid(ev) ||
+		    (strcmp(ev, "*") != 0 && (!strchr(ev, '.') || strchr(ev, '*'))))
 			return fake__error_set(p, FAKE_EINVAL, "", "enabled_events",
 					       "Invalid enabled_events[%zu]: '%.100s' is neither \"*\" nor an event type such as customer.created.",
 					       i, ev ? ev : "(null)");
@@ -140,7 +157,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 				"fake_webhook_endpoint_create_params") ||
 	    fake__check_id(p, c->url, "url") || check_events(p, c->enabled_events, c->enabled_event_count) ||
 	    fake__check_string(p, c->description, 5000, "description"))
-		return p->error.status;
+		return p->error->status;
 	if (!c->handler)
 		return fake__error_set(p, FAKE_EINVAL, "parameter_missing", "handler", "Missing required param: handler.");
 
@@ -161,7 +178,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	we->handler = c->handler;
 	we->user_data = c->user_data;
 	if (fake__store_add(p, we))
-		return p->error.status;
+		return p->error->status;
 	*(const fake_webhook_endpoint **)out = we;
 	return 0;
 }
@@ -182,7 +199,7 @@ static int set_disabled(void *out, fake_processor *p, fake__ctx *ctx)
 {
 	void *found = NULL;
 	if (fake__store_get_live(&found, p, FAKE_OBJECT_WEBHOOK_ENDPOINT, ctx->call.id, "id"))
-		return p->error.status;
+		return p->error->status;
 	struct fake_webhook_endpoint *we = found;
 	we->disabled = ctx->call.params != NULL;
 	*(const fake_webhook_endpoint **)out = we;
@@ -202,7 +219,7 @@ static int delete(void *out, fake_processor *p, fake__ctx *ctx)
 {
 	void *found = NULL;
 	if (fake__store_get_live(&found, p, FAKE_OBJECT_WEBHOOK_ENDPOINT, ctx->call.id, "id"))
-		return p->error.status;
+		return p->error->status;
 	struct fake_webhook_endpoint *we = found;
 	we->obj.flags |= FAKE__DELETED;
 	*(const fake_webhook_endpoint **)out = we;
@@ -221,7 +238,7 @@ static int list(void *out, fake_processor *p, fake__ctx *ctx)
 	const fake_webhook_endpoint_list_params *params = ctx->call.params ? ctx->call.params : &defaults;
 	if (fake__check_version(p, params->version, FAKE_WEBHOOK_ENDPOINT_LIST_PARAMS_VERSION,
 				"fake_webhook_endpoint_list_params"))
-		return p->error.status;
+		return p->error->status;
 	return fake__list_page(out, p, FAKE_OBJECT_WEBHOOK_ENDPOINT, &params->page, NULL, NULL);
 }
 

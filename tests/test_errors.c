@@ -98,24 +98,50 @@ static void test_errors_record_clears_after_success(void **state)
 	fake_processor *p = *state;
 	const fake_customer *c = NULL;
 	assert_int_equal(fake_customer_retrieve(&c, p, "cus_fake_00042", NULL), FAKE_ENOTFOUND);
-	assert_int_equal(fake_error_last(p)->status, FAKE_ENOTFOUND);
-	/* the same pointer, with new contents */
-	const fake_error *e = fake_error_last(p);
+	const fake_error *failed = fake_error_last(p);
+	assert_int_equal(failed->status, FAKE_ENOTFOUND);
 	check_ok(p, fake_customer_create(&c, p, NULL, NULL));
-	assert_ptr_equal(fake_error_last(p), e);
-	assert_int_equal(e->status, 0);
-	assert_int_equal(e->http_status, 0);
+	assert_int_equal(fake_error_last(p)->status, 0);
+	assert_int_equal(fake_error_last(p)->http_status, 0);
+	/* the failed call's record is still intact during and after the next call */
+	assert_int_equal(failed->status, FAKE_ENOTFOUND);
+	assert_string_equal(failed->message, "No such customer: 'cus_fake_00042'");
 
 	/* a failing list, then a successful retrieve */
 	fake_list page;
 	fake_customer_list_params lp = FAKE_CUSTOMER_LIST_PARAMS_INIT;
 	lp.page.limit = 101;
 	check_fails(p, fake_customer_list(&page, p, &lp, NULL), FAKE_EINVAL, NULL, NULL);
-	assert_int_equal(e->http_status, 400);
-	assert_string_equal(e->type, "invalid_request_error");
+	assert_int_equal(fake_error_last(p)->http_status, 400);
+	assert_string_equal(fake_error_last(p)->type, "invalid_request_error");
 	check_ok(p, fake_customer_retrieve(&c, p, "cus_fake_00001", NULL));
-	assert_int_equal(e->status, 0);
-	assert_int_equal(e->http_status, 0);
+	assert_int_equal(fake_error_last(p)->status, 0);
+	assert_int_equal(fake_error_last(p)->http_status, 0);
+}
+
+/* Ids and params passed straight from the last record survive the call
+ * clearing the record (a charge and a payment intent named by a decline). */
+static void test_errors_params_from_the_record(void **state)
+{
+	fake_processor *p = *state;
+	fake_payment_intent_create_params pp = FAKE_PAYMENT_INTENT_CREATE_PARAMS_INIT;
+	pp.amount = 2000;
+	pp.currency = "usd";
+	pp.payment_method = "pm_card_chargeDeclined";
+	pp.confirm = true;
+	const fake_payment_intent *pi = NULL;
+	assert_int_equal(fake_payment_intent_create(&pi, p, &pp, NULL), FAKE_ECARD);
+	fake_list page;
+	fake_charge_list_params lp = FAKE_CHARGE_LIST_PARAMS_INIT;
+	lp.payment_intent = fake_error_last(p)->payment_intent;
+	check_ok(p, fake_charge_list(&page, p, &lp, NULL));
+	assert_int_equal(page.count, 1);
+	assert_string_equal(fake_charge_id(page.data[0]), "ch_fake_00001");
+	assert_int_equal(fake_payment_intent_create(&pi, p, &pp, NULL), FAKE_ECARD);
+	fake_refund_list_params rl = FAKE_REFUND_LIST_PARAMS_INIT;
+	rl.charge = fake_error_last(p)->charge;
+	check_ok(p, fake_refund_list(&page, p, &rl, NULL));
+	assert_int_equal(page.count, 0);
 }
 
 static void test_errors_request_ids_differ_between_calls(void **state)
@@ -595,6 +621,7 @@ int main(void)
 		T(test_errors_fresh_processor_has_clear_record),
 		T(test_errors_resource_missing_record),
 		T(test_errors_record_clears_after_success),
+		T(test_errors_params_from_the_record),
 		T(test_errors_request_ids_differ_between_calls),
 		T(test_errors_request_ids_are_deterministic),
 		T(test_errors_card_declined_scripts),

@@ -100,8 +100,16 @@ typedef struct fake_error {
 /**
  * The processor's error record: the detail of the last call that failed, or
  * status 0 if the last call succeeded.
- * @return a borrowed pointer, valid until the processor is freed; its
- *         contents change with every call. NULL if @p p is NULL.
+ *
+ * The processor keeps two records and switches between them at each call
+ * the application makes, so the record of the last call stays intact while
+ * the next call runs: ids and params may be passed straight from it
+ * (`fake_payment_intent_retrieve(&pi, p, fake_error_last(p)->payment_intent, NULL)`).
+ * Call fake_error_last() after each call rather than keeping the pointer:
+ * a pointer it returned describes its own call, and is reused by the call
+ * after the next one.
+ * @return a borrowed pointer into the processor, valid until it is freed;
+ *         NULL if @p p is NULL.
  */
 FAKE_EXTERN const fake_error *fake_error_last(const fake_processor *p);
 

@@ -128,7 +128,9 @@ FAKE_EXTERN int fake_payment_intent_confirm(const fake_payment_intent **out, fak
  * last_payment_error code payment_intent_authentication_failure and emits
  * payment_intent.payment_failed (the call itself succeeds).
  * @param out receives the borrowed object (see fake/common.h); NULL on failure.
- * @return 0; FAKE_ESTATE (not in requires_action); FAKE_ENOTFOUND; FAKE_ENOMEM.
+ * @return 0; FAKE_EINVAL (completing with a card that was detached
+ *         meanwhile); FAKE_ESTATE (not in requires_action); FAKE_ENOTFOUND;
+ *         FAKE_ENOMEM.
  */
 FAKE_EXTERN int fake_payment_intent_authenticate(const fake_payment_intent **out, fake_processor *p, const char *id,
 						 bool succeed, const fake_request *request);

@@ -97,7 +97,10 @@ FAKE_EXTERN int fake_setup_intent_confirm(const fake_setup_intent **out, fake_pr
  * setup_intent_authentication_failure and emits setup_intent.setup_failed
  * (the call itself succeeds).
  * @param out receives the borrowed object (see fake/common.h); NULL on failure.
- * @return 0; FAKE_ESTATE (not in requires_action); FAKE_ENOTFOUND; FAKE_ENOMEM.
+ * @return 0; FAKE_EINVAL (completing with a card detached, or attached to
+ *         another customer, meanwhile); FAKE_ESTATE (not in requires_action);
+ *         FAKE_ENOTFOUND (also: the intent's customer was deleted meanwhile);
+ *         FAKE_ENOMEM.
  */
 FAKE_EXTERN int fake_setup_intent_authenticate(const fake_setup_intent **out, fake_processor *p, const char *id,
 					       bool succeed, const fake_request *request);

@@ -65,6 +65,7 @@ typedef struct fake_webhook_delivery {
 	size_t payload_len;
 	const char *signature;      /**< the Stripe-Signature header for payload */
 	unsigned int attempt;       /**< 1 for the first delivery, 2 for the first retry... */
+	const char *secret;         /**< the endpoint's signing secret, to verify signature with */
 } fake_webhook_delivery;
 
 /**
