@@ -969,6 +969,31 @@ static void test_customer_delete_tombstone_has_no_default_payment_method(void **
 	assert_null(fake_payment_method_customer(pm));
 }
 
+/* Stripe takes UTF-8 only: other bytes are refused where they come in. */
+static void test_customer_rejects_strings_that_are_not_utf8(void **state)
+{
+	fake_processor *p = *state;
+	static const char *const bad[] = { "\xff", "caf\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80" };
+	const fake_customer *c = NULL;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		fake_customer_create_params cp = FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+		cp.name = bad[i];
+		check_fails(p, fake_customer_create(&c, p, &cp, NULL), FAKE_EINVAL, "parameter_invalid_string", "name");
+		assert_null(c);
+	}
+	fake_kv md[] = { { "note", "\xff" } };
+	fake_customer_create_params cp = FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+	cp.metadata = md;
+	cp.metadata_count = 1;
+	check_fails(p, fake_customer_create(&c, p, &cp, NULL), FAKE_EINVAL, "parameter_invalid_string", "metadata");
+	assert_int_equal(fake_event_count(p), 0);
+	/* two-, three- and four-byte characters are fine */
+	cp = (fake_customer_create_params)FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+	cp.name = "Zo\xc3\xab \xe2\x82\xac \xf0\x9f\x92\xb3";
+	check_ok(p, fake_customer_create(&c, p, &cp, NULL));
+	assert_string_equal(fake_customer_id(c), "cus_fake_00001");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_new, fixture_free)
 
 int main(void)
@@ -1011,6 +1036,7 @@ int main(void)
 		T(test_customer_set_default_payment_method_requires_attached),
 		T(test_customer_update_clears_default_payment_method),
 		T(test_customer_delete_tombstone_has_no_default_payment_method),
+		T(test_customer_rejects_strings_that_are_not_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1704,6 +1704,39 @@ static void test_payment_intent_bad_input(void **state)
 	assert_string_equal(fake_payment_intent_latest_charge(pi), "ch_fake_00003");
 }
 
+/* A card detached while the customer was on the 3D Secure page cannot
+ * complete the payment. */
+static void test_payment_intent_authenticate_detached_card(void **state)
+{
+	fake_processor *p = *state;
+	const fake_customer *c = NULL;
+	fake_customer_create_params cp = FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+	cp.payment_method = "pm_card_authenticationRequired";
+	check_ok(p, fake_customer_create(&c, p, &cp, NULL));
+	fake_payment_intent_create_params pp = FAKE_PAYMENT_INTENT_CREATE_PARAMS_INIT;
+	pp.amount = 2000;
+	pp.currency = "usd";
+	pp.customer = "cus_fake_00001";
+	pp.payment_method = "pm_fake_00001";
+	pp.confirm = true;
+	const fake_payment_intent *pi = NULL;
+	check_ok(p, fake_payment_intent_create(&pi, p, &pp, NULL));
+	assert_string_equal(fake_payment_intent_status_name(pi), "requires_action");
+	const fake_payment_method *pm = NULL;
+	check_ok(p, fake_payment_method_detach(&pm, p, "pm_fake_00001", NULL));
+	size_t events = fake_event_count(p);
+	check_fails(p, fake_payment_intent_authenticate(&pi, p, "pi_fake_00001", true, NULL), FAKE_EINVAL, NULL,
+		    "payment_method");
+	assert_null(pi);
+	check_ok(p, fake_payment_intent_retrieve(&pi, p, "pi_fake_00001", NULL));
+	assert_string_equal(fake_payment_intent_status_name(pi), "requires_action");
+	assert_null(fake_payment_intent_latest_charge(pi));
+	assert_int_equal(fake_event_count(p), events);
+	/* failing the authentication still works */
+	check_ok(p, fake_payment_intent_authenticate(&pi, p, "pi_fake_00001", false, NULL));
+	assert_string_equal(fake_payment_intent_status_name(pi), "requires_payment_method");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_new, fixture_free)
 
 int main(void)
@@ -1749,6 +1782,7 @@ int main(void)
 		T(test_payment_intent_retrieve_unknown),
 		T(test_payment_intent_list),
 		T(test_payment_intent_bad_input),
+		T(test_payment_intent_authenticate_detached_card),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2531,6 +2531,34 @@ static void test_setup_intent_fingerprint_sees_changes(void **state)
 	text_free(&after);
 }
 
+/* A card attached to another customer while the setup waited for 3D
+ * Secure cannot complete it. */
+static void test_setup_intent_authenticate_card_taken_meanwhile(void **state)
+{
+	fake_processor *p = *state;
+	const fake_customer *c = NULL;
+	check_ok(p, fake_customer_create(&c, p, NULL, NULL));
+	check_ok(p, fake_customer_create(&c, p, NULL, NULL));
+	fake_setup_intent_create_params sp = FAKE_SETUP_INTENT_CREATE_PARAMS_INIT;
+	sp.customer = "cus_fake_00001";
+	sp.payment_method = "pm_card_authenticationRequiredOnSetup";
+	sp.confirm = true;
+	const fake_setup_intent *si = NULL;
+	check_ok(p, fake_setup_intent_create(&si, p, &sp, NULL));
+	assert_string_equal(fake_setup_intent_status_name(si), "requires_action");
+	fake_payment_method_attach_params ap = FAKE_PAYMENT_METHOD_ATTACH_PARAMS_INIT;
+	ap.customer = "cus_fake_00002";
+	const fake_payment_method *pm = NULL;
+	check_ok(p, fake_payment_method_attach(&pm, p, "pm_fake_00001", &ap, NULL));
+	check_fails(p, fake_setup_intent_authenticate(&si, p, "seti_fake_00001", true, NULL), FAKE_EINVAL, NULL,
+		    "payment_method");
+	assert_null(si);
+	check_ok(p, fake_setup_intent_retrieve(&si, p, "seti_fake_00001", NULL));
+	assert_string_equal(fake_setup_intent_status_name(si), "requires_action");
+	check_ok(p, fake_payment_method_retrieve(&pm, p, "pm_fake_00001", NULL));
+	assert_string_equal(fake_payment_method_customer(pm), "cus_fake_00002");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, fixture_new, fixture_free)
 
 int main(void)
@@ -2586,6 +2614,7 @@ int main(void)
 		T(test_setup_intent_fault_authenticate),
 		T(test_setup_intent_fault_authenticate_attaching),
 		T(test_setup_intent_fault_cancel),
+		T(test_setup_intent_authenticate_card_taken_meanwhile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

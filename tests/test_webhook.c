@@ -521,6 +521,130 @@ static void test_webhook_endpoint_create_out_of_memory(void **state)
 	assert_true(failures > 0);
 }
 
+/* ---- review fixes -------------------------------------------------------------- */
+
+static const fake_webhook_endpoint *other_endpoint; /* set by the tests below */
+static int disable_other(fake_processor *p, const fake_webhook_delivery *d, void *user_data)
+{
+	(void)d;
+	const fake_webhook_endpoint *we = NULL;
+	int how = *(int *)user_data;
+	if (how == 0)
+		return fake_webhook_endpoint_delete(&we, p, fake_webhook_endpoint_id(other_endpoint), NULL) ? 1 : 0;
+	return fake_webhook_endpoint_set_disabled(&we, p, fake_webhook_endpoint_id(other_endpoint), how == 1, NULL) ? 1 : 0;
+}
+
+/* A handler that deletes, disables or enables another endpoint never
+ * unbalances pending_webhooks. */
+static void test_webhook_pending_balanced_when_handlers_change_endpoints(void **state)
+{
+	(void)state;
+	static const char *const all[] = { "*" };
+	for (int how = 0; how < 3; how++) {
+		fake_processor *p = NULL;
+		assert_int_equal(fake_processor_new(&p, NULL), 0);
+		fake_webhook_endpoint_create_params wp = FAKE_WEBHOOK_ENDPOINT_CREATE_PARAMS_INIT;
+		wp.url = "https://example.com/a";
+		wp.enabled_events = all;
+		wp.enabled_event_count = 1;
+		wp.handler = disable_other;
+		wp.user_data = &how;
+		const fake_webhook_endpoint *a = NULL;
+		check_ok(p, fake_webhook_endpoint_create(&a, p, &wp, NULL));
+		recorder r = { 0 };
+		r.fail_first = -1; /* B fails, so it would be retried */
+		other_endpoint = endpoint_new(p, &r, all, 1);
+		if (how == 2)
+			check_ok(p, fake_webhook_endpoint_set_disabled(&other_endpoint, p, "we_fake_00002", true, NULL));
+		const fake_customer *c = NULL;
+		check_ok(p, fake_customer_create(&c, p, NULL, NULL));
+		check_ok(p, fake_clock_advance(p, 5 * 86400));
+		assert_int_equal(fake_event_pending_webhooks(newest_event(p)), 0);
+		assert_int_equal(fake_clock_pending(p), 0);
+		fake_processor_free(p);
+	}
+}
+
+static int create_in_retry(fake_processor *p, const fake_webhook_delivery *d, void *user_data)
+{
+	recorder *r = user_data;
+	r->attempts[r->count < 64 ? r->count : 63] = d->attempt;
+	snprintf(r->types[r->count < 64 ? r->count : 63], sizeof(r->types[0]), "%s", fake_event_type(d->event));
+	r->count++;
+	if (d->attempt == 1)
+		return 1; /* fail the first delivery */
+	if (d->attempt == 2 && strcmp(fake_event_type(d->event), "customer.created") == 0 && r->count == 2) {
+		const fake_customer *c = NULL;
+		if (fake_customer_create(&c, p, NULL, NULL) != 0)
+			return 1;
+		/* not delivered into this handler: nothing new recorded yet */
+		return r->count == 2 ? 0 : 1;
+	}
+	return 0;
+}
+
+/* Events a retried delivery's handler causes are delivered after it. */
+static void test_webhook_retry_handler_calls_back(void **state)
+{
+	fake_processor *p = *state;
+	static const char *const created[] = { "customer.created" };
+	recorder r = { 0 };
+	fake_webhook_endpoint_create_params wp = FAKE_WEBHOOK_ENDPOINT_CREATE_PARAMS_INIT;
+	wp.url = "https://example.com/a";
+	wp.enabled_events = created;
+	wp.enabled_event_count = 1;
+	wp.handler = create_in_retry;
+	wp.user_data = &r;
+	const fake_webhook_endpoint *we = NULL;
+	check_ok(p, fake_webhook_endpoint_create(&we, p, &wp, NULL));
+	const fake_customer *c = NULL;
+	check_ok(p, fake_customer_create(&c, p, NULL, NULL));
+	assert_int_equal(r.count, 1);
+	check_ok(p, fake_clock_advance(p, 300));
+	/* attempt 2 of evt 1 succeeded, then evt 2 (its customer) was delivered */
+	assert_int_equal(r.count, 3);
+	assert_int_equal(r.attempts[1], 2);
+	assert_int_equal(r.attempts[2], 1);
+	assert_int_equal(fake_event_count(p), 2);
+}
+
+static void test_webhook_verify_header_edge_cases(void **state)
+{
+	fake_processor *p = *state;
+	char at200[FAKE_WEBHOOK_HEADER_MAX], header[256];
+	sign(at200, SECRET, 200, payload);
+	/* the first t is the timestamp, as in Stripe's SDK */
+	snprintf(header, sizeof(header), "t=100,%s", at200);
+	check_fails(p, verify(p, payload, header, 200), FAKE_ESIGNATURE, "signature_mismatch", NULL);
+	snprintf(header, sizeof(header), "%s,t=100", at200);
+	check_ok(p, verify(p, payload, header, 200));
+	/* a first t that does not fit, or is not a number, is malformed */
+	snprintf(header, sizeof(header), "t=99999999999999999999,%s", strchr(at200, ',') + 1);
+	check_fails(p, verify(p, payload, header, 200), FAKE_ESIGNATURE, "malformed_header", NULL);
+	snprintf(header, sizeof(header), "t=2x0,%s", at200);
+	check_fails(p, verify(p, payload, header, 200), FAKE_ESIGNATURE, "malformed_header", NULL);
+	/* extreme clocks do not overflow the tolerance check */
+	check_ok(p, fake_webhook_verify(p, payload, strlen(payload), at200, SECRET, INT64_MIN, 300));
+	check_fails(p, fake_webhook_verify(p, payload, strlen(payload), at200, SECRET, INT64_MAX, 300), FAKE_ESIGNATURE,
+		    "timestamp_outside_tolerance", NULL);
+}
+
+static void test_webhook_enabled_events_wildcards(void **state)
+{
+	fake_processor *p = *state;
+	static const char *const partial[] = { "customer.*" };
+	fake_webhook_endpoint_create_params wp = FAKE_WEBHOOK_ENDPOINT_CREATE_PARAMS_INIT;
+	recorder r = { 0 };
+	wp.url = "https://example.com/a";
+	wp.enabled_events = partial;
+	wp.enabled_event_count = 1;
+	wp.handler = record_delivery;
+	wp.user_data = &r;
+	const fake_webhook_endpoint *we = NULL;
+	/* Stripe's enabled_events takes "*" or exact types only */
+	check_fails(p, fake_webhook_endpoint_create(&we, p, &wp, NULL), FAKE_EINVAL, "", "enabled_events");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, fixture_new, fixture_free)
 
 int main(void)
@@ -544,6 +668,10 @@ int main(void)
 		T(test_webhook_disabled_and_deleted_endpoints),
 		T(test_webhook_endpoint_bad_input),
 		T(test_webhook_endpoint_create_out_of_memory),
+		T(test_webhook_pending_balanced_when_handlers_change_endpoints),
+		T(test_webhook_retry_handler_calls_back),
+		T(test_webhook_verify_header_edge_cases),
+		T(test_webhook_enabled_events_wildcards),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

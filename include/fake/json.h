@@ -36,7 +36,7 @@ enum {
 /**
  * Serializes any object libfake returned (customer, payment method,
  * product, price, payment intent, setup intent, charge, refund, balance
- * transaction, event — an event with its data.object as it was at the
+ * transaction, webhook endpoint, event — an event with its data.object as it was at the
  * moment of the event and data.previous_attributes for updates). A deleted
  * customer is Stripe's `{"id", "object", "deleted": true}`.
  * @param out receives a NUL-terminated string the caller owns and frees
