@@ -29,12 +29,17 @@ int fake__balance_transaction_new(const char **out_id, fake_processor *p, const 
 }
 
 int fake__charge_new(struct fake_charge **out, fake_processor *p, fake__ctx *ctx,
-		     const struct fake_payment_intent *pi, const char *payment_method, const char *decline_code,
+		     const struct fake_payment_intent *pi, const fake_payment_method *pm, const char *decline_code,
 		     bool capture)
 {
 	struct fake_charge *ch = fake__object_new(p, FAKE_OBJECT_CHARGE, sizeof(*ch));
 	if (!ch)
 		return fake__error_nomem(p);
+	/* The card as it was when charged, as Stripe records it on the charge. */
+	ch->card = fake__snapshot(p, pm);
+	if (!ch->card)
+		return fake__error_nomem(p);
+	const char *payment_method = pm->obj.id;
 	ch->amount = pi->amount;
 	ch->currency = pi->currency;
 	ch->customer = pi->customer;

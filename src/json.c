@@ -641,7 +641,8 @@ static json_t *charge_json(build *b, const void *object)
 	const struct fake_charge *ch = object;
 	/* libfake's charge keeps only the payment method's id: the card and
 	 * billing details come from the payment method itself. */
-	const fake_payment_method *pm = find(b, ch->payment_method, FAKE_OBJECT_PAYMENT_METHOD);
+	/* The card as it was when charged, so the same charge always reads the same. */
+	const fake_payment_method *pm = ch->card;
 	json_t *o = object_head(b, ch);
 	put_int(b, o, "amount", ch->amount);
 	put_int(b, o, "amount_captured", ch->amount_captured);

@@ -49,7 +49,7 @@ static int settle(fake_processor *p, fake__ctx *ctx, struct fake_payment_intent 
 {
 	struct fake_charge *ch = NULL;
 	bool capture = next->capture_method == FAKE_CAPTURE_AUTOMATIC;
-	if (fake__charge_new(&ch, p, ctx, next, pm->obj.id, decline_code, capture))
+	if (fake__charge_new(&ch, p, ctx, next, pm, decline_code, capture))
 		return p->error->status;
 	next->latest_charge = ch->obj.id;
 	if (decline_code) {

@@ -492,6 +492,7 @@ struct fake_charge {
 	const char *customer;
 	const char *payment_intent;
 	const char *payment_method;
+	const struct fake_payment_method *card; /* snapshot of the payment method when charged */
 	const char *failure_code;        /* static; NULL unless failed */
 	const char *failure_message;     /* static; NULL unless failed */
 	const char *outcome_reason;      /* static decline code; NULL unless failed */
@@ -560,7 +561,7 @@ int fake__balance_transaction_new(const char **out_id, fake_processor *p, const 
  * or only authorized) when decline_code is NULL, else failed with that
  * decline. Emits charge.succeeded or charge.failed. */
 int fake__charge_new(struct fake_charge **out, fake_processor *p, fake__ctx *ctx,
-		     const struct fake_payment_intent *pi, const char *payment_method, const char *decline_code,
+		     const struct fake_payment_intent *pi, const fake_payment_method *pm, const char *decline_code,
 		     bool capture);
 
 /* ---- the processor (processor.c) ------------------------------------------ */
