@@ -68,6 +68,14 @@ void fake__copy(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 }
 
+const char *fake__pick(const char *given, const char *const *choices, size_t count)
+{
+	for (size_t i = 0; given && i < count; i++)
+		if (strcmp(given, choices[i]) == 0)
+			return choices[i];
+	return NULL;
+}
+
 bool fake__same(const char *a, const char *b)
 {
 	return a == b || (a && b && strcmp(a, b) == 0);

@@ -88,38 +88,11 @@ static int settle(fake_processor *p, fake__ctx *ctx, struct fake_payment_intent 
 static int attempt(fake_processor *p, fake__ctx *ctx, struct fake_payment_intent *pi, const fake_payment_method *pm,
 		   bool off_session)
 {
-	bool action = false;
 	const char *decline = NULL;
-	switch (ctx->outcome) {
-	case FAKE_OUTCOME_SUCCEED:
-		break;
-	case FAKE_OUTCOME_DECLINE:
-		decline = fake__decline_canonical(ctx->decline_code);
-		break;
-	case FAKE_OUTCOME_REQUIRES_ACTION:
-		action = true;
-		break;
-	default:
-		switch (pm->card.behavior) {
-		case FAKE_CARD_SUCCEEDS:
-			break;
-		case FAKE_CARD_DECLINES:
-		case FAKE_CARD_DECLINES_AFTER_ATTACH:
-			decline = pm->card.decline_code;
-			break;
-		case FAKE_CARD_REQUIRES_ACTION:
-			action = !off_session;
-			decline = off_session ? "authentication_required" : NULL;
-			break;
-		case FAKE_CARD_REQUIRES_ACTION_ON_SESSION:
-			action = !off_session;
-			decline = off_session && !pm->authenticated ? "authentication_required" : NULL;
-			break;
-		}
-	}
-
+	fake__card_result result = fake__card_use_result(
+		ctx, pm, off_session ? FAKE__USE_PAYMENT_OFF_SESSION : FAKE__USE_PAYMENT, &decline);
 	struct fake_payment_intent next = *pi;
-	if (!action)
+	if (result != FAKE__CARD_NEEDS_ACTION)
 		return settle(p, ctx, pi, &next, pm, decline);
 	next.status = FAKE_PI_REQUIRES_ACTION;
 	next.payment_method = pm->obj.id;
@@ -357,13 +330,10 @@ static int cancel(void *out, fake_processor *p, fake__ctx *ctx)
 {
 	static const char *const reasons[] = { "duplicate", "fraudulent", "requested_by_customer", "abandoned" };
 	const char *given = ctx->call.params;
-	const char *reason = NULL;
 	struct fake_payment_intent *pi = NULL;
 	if (get(&pi, p, ctx->call.id))
 		return p->error->status;
-	for (size_t i = 0; given && i < FAKE__COUNT(reasons); i++)
-		if (strcmp(given, reasons[i]) == 0)
-			reason = reasons[i];
+	const char *reason = fake__pick(given, reasons, FAKE__COUNT(reasons));
 	if (given && !reason)
 		return fake__error_set(p, FAKE_EINVAL, "", "cancellation_reason",
 				       "Invalid cancellation_reason: must be one of duplicate, fraudulent, requested_by_customer or abandoned.");

@@ -98,6 +98,45 @@ int fake__payment_method_resolve(fake_payment_method **out, fake_processor *p, c
 	return rc;
 }
 
+fake__card_result fake__card_use_result(const fake__ctx *ctx, const fake_payment_method *pm, fake__card_use use,
+					const char **decline_code)
+{
+	*decline_code = NULL;
+	switch (ctx->outcome) {
+	case FAKE_OUTCOME_SUCCEED:
+		return FAKE__CARD_SUCCEEDS;
+	case FAKE_OUTCOME_DECLINE:
+		*decline_code = fake__decline_canonical(ctx->decline_code);
+		return FAKE__CARD_DECLINED;
+	case FAKE_OUTCOME_REQUIRES_ACTION:
+		return FAKE__CARD_NEEDS_ACTION;
+	default:
+		break;
+	}
+	switch (pm->card.behavior) {
+	case FAKE_CARD_DECLINES_AFTER_ATTACH:
+		if (use == FAKE__USE_SETUP)
+			return FAKE__CARD_SUCCEEDS; /* it attaches fine; only charges fail */
+		/* fall through */
+	case FAKE_CARD_DECLINES:
+		*decline_code = pm->card.decline_code;
+		return FAKE__CARD_DECLINED;
+	case FAKE_CARD_REQUIRES_ACTION:
+	case FAKE_CARD_REQUIRES_ACTION_ON_SESSION:
+		if (use != FAKE__USE_PAYMENT_OFF_SESSION)
+			return FAKE__CARD_NEEDS_ACTION;
+		/* Off session nobody can authenticate: only a card set up (3155,
+		 * authenticated with its customer) goes through. */
+		if (pm->card.behavior == FAKE_CARD_REQUIRES_ACTION_ON_SESSION && pm->authenticated)
+			return FAKE__CARD_SUCCEEDS;
+		*decline_code = "authentication_required";
+		return FAKE__CARD_DECLINED;
+	case FAKE_CARD_SUCCEEDS:
+		break;
+	}
+	return FAKE__CARD_SUCCEEDS;
+}
+
 int fake__payment_method_usable(fake_processor *p, const fake_payment_method *pm, const char *param)
 {
 	if (!pm->detached)
@@ -134,11 +173,11 @@ int fake__payment_method_attach_prepare(fake_processor *p, fake__ctx *ctx, const
 		return fake__error_set(p, FAKE_EINVAL, "", "",
 				       "The payment method you provided has already been attached to a customer.");
 	}
-	/* Stripe checks the card on attach: a card that declines is refused. */
-	if (check_card && ctx->outcome == FAKE_OUTCOME_DECLINE)
-		return fake__error_card(p, ctx->decline_code, "");
-	if (check_card && ctx->outcome != FAKE_OUTCOME_SUCCEED && pm->card.behavior == FAKE_CARD_DECLINES)
-		return fake__error_card(p, pm->card.decline_code, "");
+	/* Stripe checks the card on attach, as for a setup: a card that
+	 * declines is refused (3D Secure is not asked for on attach). */
+	const char *decline_code = NULL;
+	if (check_card && fake__card_use_result(ctx, pm, FAKE__USE_SETUP, &decline_code) == FAKE__CARD_DECLINED)
+		return fake__error_card(p, decline_code, "");
 	next->customer = customer->obj.id;
 	return fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_METHOD_ATTACHED, next, NULL, NULL, 0);
 }

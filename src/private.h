@@ -147,6 +147,8 @@ int fake__error_card(fake_processor *p, const char *decline_code, const char *pa
 void fake__error_defaults(fake_error *e, int status);
 int fake__error_nomem(fake_processor *p);
 void fake__copy(char *dst, size_t size, const char *src);
+/* The entry of `choices` equal to `given` (the table's static copy), or NULL. */
+const char *fake__pick(const char *given, const char *const *choices, size_t count);
 /* Equal strings, where NULL equals only NULL. */
 bool fake__same(const char *a, const char *b);
 
@@ -366,6 +368,19 @@ bool fake__decline_known(const char *decline_code);
 /* The table's own (static) copy of a decline code; generic_decline if unknown. */
 const char *fake__decline_canonical(const char *decline_code);
 
+/* How a card is used, and what comes of it (card.c). */
+typedef enum fake__card_use {
+	FAKE__USE_PAYMENT,             /* charged with the customer present */
+	FAKE__USE_PAYMENT_OFF_SESSION, /* charged without the customer */
+	FAKE__USE_SETUP                /* saved for later (setup intent) */
+} fake__card_use;
+
+typedef enum fake__card_result {
+	FAKE__CARD_SUCCEEDS,
+	FAKE__CARD_NEEDS_ACTION,       /* 3D Secure */
+	FAKE__CARD_DECLINED            /* with a decline code */
+} fake__card_result;
+
 /* ---- resources ------------------------------------------------------------ */
 
 struct fake_customer {
@@ -458,6 +473,12 @@ int fake__check_active_change(fake_processor *p, fake_active_change active);
 bool fake__apply_active(fake_active_change active, bool current);
 int fake__check_active_filter(fake_processor *p, fake_active_filter active);
 bool fake__active_matches(fake_active_filter filter, bool active);
+
+/* What comes of using pm: a script's forced outcome (ctx->outcome) if any,
+ * else the card's behaviour (docs/payments.md has the table). A static
+ * decline code is written to *decline_code for FAKE__CARD_DECLINED. */
+fake__card_result fake__card_use_result(const fake__ctx *ctx, const fake_payment_method *pm, fake__card_use use,
+					const char **decline_code);
 
 struct fake_payment_intent {
 	fake__object obj;

@@ -15,10 +15,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	if (!c->charge == !c->payment_intent)
 		return fake__error_set(p, FAKE_EINVAL, c->charge ? "" : "parameter_missing", "charge",
 				       "Give exactly one of charge and payment_intent.");
-	const char *reason = NULL;
-	for (size_t i = 0; c->reason && i < FAKE__COUNT(reasons); i++)
-		if (strcmp(c->reason, reasons[i]) == 0)
-			reason = reasons[i];
+	const char *reason = fake__pick(c->reason, reasons, FAKE__COUNT(reasons));
 	if (c->reason && !reason)
 		return fake__error_set(p, FAKE_EINVAL, "", "reason",
 				       "Invalid reason: must be one of duplicate, fraudulent or requested_by_customer.");

@@ -68,25 +68,11 @@ static int decline(fake_processor *p, fake__ctx *ctx, struct fake_setup_intent *
  * 3D Secure test cards need authentication to be set up. */
 static int attempt(fake_processor *p, fake__ctx *ctx, struct fake_setup_intent *si, fake_payment_method *pm)
 {
-	bool action = false;
 	const char *declined = NULL;
-	switch (ctx->outcome) {
-	case FAKE_OUTCOME_SUCCEED:
-		break;
-	case FAKE_OUTCOME_DECLINE:
-		declined = fake__decline_canonical(ctx->decline_code);
-		break;
-	case FAKE_OUTCOME_REQUIRES_ACTION:
-		action = true;
-		break;
-	default:
-		action = pm->card.behavior == FAKE_CARD_REQUIRES_ACTION ||
-			 pm->card.behavior == FAKE_CARD_REQUIRES_ACTION_ON_SESSION;
-		declined = pm->card.behavior == FAKE_CARD_DECLINES ? pm->card.decline_code : NULL;
-	}
-	if (declined)
+	fake__card_result result = fake__card_use_result(ctx, pm, FAKE__USE_SETUP, &declined);
+	if (result == FAKE__CARD_DECLINED)
 		return decline(p, ctx, si, declined);
-	if (!action)
+	if (result == FAKE__CARD_SUCCEEDS)
 		return succeed(p, ctx, si, pm);
 	struct fake_setup_intent next = *si;
 	next.status = FAKE_SETI_REQUIRES_ACTION;
@@ -243,13 +229,10 @@ static int cancel(void *out, fake_processor *p, fake__ctx *ctx)
 {
 	static const char *const reasons[] = { "abandoned", "duplicate", "requested_by_customer" };
 	const char *given = ctx->call.params;
-	const char *reason = NULL;
 	struct fake_setup_intent *si = NULL;
 	if (get(&si, p, ctx->call.id))
 		return p->error->status;
-	for (size_t i = 0; given && i < FAKE__COUNT(reasons); i++)
-		if (strcmp(given, reasons[i]) == 0)
-			reason = reasons[i];
+	const char *reason = fake__pick(given, reasons, FAKE__COUNT(reasons));
 	if (given && !reason)
 		return fake__error_set(p, FAKE_EINVAL, "", "cancellation_reason",
 				       "Invalid cancellation_reason: must be one of abandoned, duplicate or requested_by_customer.");
