@@ -229,3 +229,30 @@ int fake__check_currency(fake_processor *p, const char *currency, char lower[4])
 	lower[3] = '\0';
 	return 0;
 }
+
+/* `active` in update params and list filters (products and prices). */
+int fake__check_active_change(fake_processor *p, fake_active_change active)
+{
+	if (active != FAKE_ACTIVE_UNCHANGED && active != FAKE_ACTIVE_SET && active != FAKE_ACTIVE_CLEAR)
+		return fake__error_set(p, FAKE_EINVAL, "", "active", "Invalid active: %d is not a fake_active_change.",
+				       (int)active);
+	return 0;
+}
+
+bool fake__apply_active(fake_active_change active, bool current)
+{
+	return active == FAKE_ACTIVE_UNCHANGED ? current : active == FAKE_ACTIVE_SET;
+}
+
+int fake__check_active_filter(fake_processor *p, fake_active_filter active)
+{
+	if (active != FAKE_ACTIVE_ANY && active != FAKE_ACTIVE_ONLY && active != FAKE_INACTIVE_ONLY)
+		return fake__error_set(p, FAKE_EINVAL, "", "active", "Invalid active: %d is not a fake_active_filter.",
+				       (int)active);
+	return 0;
+}
+
+bool fake__active_matches(fake_active_filter filter, bool active)
+{
+	return filter == FAKE_ACTIVE_ANY || (filter == FAKE_ACTIVE_ONLY) == active;
+}

@@ -468,7 +468,8 @@ struct fake_price {
  * product_data too. */
 int fake__product_new(const fake_product **out, fake_processor *p, fake__ctx *ctx,
 		      const fake_product_create_params *params);
-/* `active` in update params and list filters, shared by products and prices. */
+/* `active` in update params and list filters, shared by products and
+ * prices (error.c, with the other parameter checks). */
 int fake__check_active_change(fake_processor *p, fake_active_change active);
 bool fake__apply_active(fake_active_change active, bool current);
 int fake__check_active_filter(fake_processor *p, fake_active_filter active);

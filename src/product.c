@@ -63,18 +63,6 @@ int fake_product_retrieve(const fake_product **out, fake_processor *p, const cha
 	return fake__op_run(p, FAKE_OP_RETRIEVE_PRODUCT, id, NULL, request, out, fake__op_retrieve);
 }
 
-int fake__check_active_change(fake_processor *p, fake_active_change active)
-{
-	if (active != FAKE_ACTIVE_UNCHANGED && active != FAKE_ACTIVE_SET && active != FAKE_ACTIVE_CLEAR)
-		return fake__error_set(p, FAKE_EINVAL, "", "active", "Invalid active: %d is not a fake_active_change.",
-				       (int)active);
-	return 0;
-}
-
-bool fake__apply_active(fake_active_change active, bool current)
-{
-	return active == FAKE_ACTIVE_UNCHANGED ? current : active == FAKE_ACTIVE_SET;
-}
 
 static int update(void *out, fake_processor *p, fake__ctx *ctx)
 {
@@ -132,18 +120,6 @@ int fake_product_update(const fake_product **out, fake_processor *p, const char 
 	return fake__op_run(p, FAKE_OP_UPDATE_PRODUCT, id, params, request, out, update);
 }
 
-int fake__check_active_filter(fake_processor *p, fake_active_filter active)
-{
-	if (active != FAKE_ACTIVE_ANY && active != FAKE_ACTIVE_ONLY && active != FAKE_INACTIVE_ONLY)
-		return fake__error_set(p, FAKE_EINVAL, "", "active", "Invalid active: %d is not a fake_active_filter.",
-				       (int)active);
-	return 0;
-}
-
-bool fake__active_matches(fake_active_filter filter, bool active)
-{
-	return filter == FAKE_ACTIVE_ANY || (filter == FAKE_ACTIVE_ONLY) == active;
-}
 
 static bool list_filter(const fake__object *o, const void *ctx)
 {
