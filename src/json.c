@@ -359,7 +359,8 @@ static json_t *card_checks(build *b)
 	return o;
 }
 
-static json_t *payment_method_card(build *b, const fake__card_details *card)
+/* The leading members both card shapes share, in Stripe's order. */
+static json_t *card_head(build *b, const fake__card_details *card)
 {
 	json_t *o = new_object(b);
 	put_str(b, o, "brand", card->brand);
@@ -369,6 +370,12 @@ static json_t *payment_method_card(build *b, const fake__card_details *card)
 	put_int(b, o, "exp_year", card->exp_year);
 	put_str(b, o, "fingerprint", card->fingerprint);
 	put_str(b, o, "funding", card->funding);
+	return o;
+}
+
+static json_t *payment_method_card(build *b, const fake__card_details *card)
+{
+	json_t *o = card_head(b, card);
 	put_null(b, o, "generated_from");
 	put_str(b, o, "last4", card->last4);
 	json_t *networks = new_object(b);
@@ -572,14 +579,7 @@ static json_t *payment_method_details(build *b, const fake_payment_method *pm)
 	if (!pm)
 		return json_null();
 	const fake__card_details *card = &pm->card;
-	json_t *c = new_object(b);
-	put_str(b, c, "brand", card->brand);
-	put(b, c, "checks", card_checks(b));
-	put_str(b, c, "country", "US");
-	put_int(b, c, "exp_month", card->exp_month);
-	put_int(b, c, "exp_year", card->exp_year);
-	put_str(b, c, "fingerprint", card->fingerprint);
-	put_str(b, c, "funding", card->funding);
+	json_t *c = card_head(b, card);
 	put_null(b, c, "installments");
 	put_str(b, c, "last4", card->last4);
 	put_null(b, c, "mandate");
