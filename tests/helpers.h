@@ -51,6 +51,45 @@
 			assert_string_equal(check_e_->param, (const char *)(param_));         \
 	} while (0)
 
+/* A growable text buffer for fingerprints and transcripts (aborts the test
+ * when it cannot grow). */
+typedef struct text {
+	char *s;
+	size_t len;
+	size_t cap;
+} text;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static inline void text_add(text *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	assert_true(n >= 0);
+	if (t->len + (size_t)n + 1 > t->cap) {
+		size_t cap = t->cap ? t->cap : 1024;
+		while (cap < t->len + (size_t)n + 1)
+			cap *= 2;
+		char *s = realloc(t->s, cap);
+		assert_non_null(s);
+		t->s = s;
+		t->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
+	va_end(ap);
+	t->len += (size_t)n;
+}
+
+static inline void text_free(text *t)
+{
+	free(t->s);
+	memset(t, 0, sizeof(*t));
+}
+
 /* cmocka fixtures: *state is a fresh processor with default options. */
 static inline int fixture_new(void **state)
 {

@@ -16,14 +16,14 @@ static void test_errors_every_status_has_a_name_and_text(void **state)
 	assert_true(FAKE_STATUS_MIN < 0);
 	for (int s = FAKE_STATUS_MIN; s <= FAKE_ITEROVER; s++) {
 		const char *name = fake_status_name(s);
-		const char *text = fake_strerror(s);
+		const char *description = fake_strerror(s);
 		assert_non_null(name);
-		assert_non_null(text);
+		assert_non_null(description);
 		if (strncmp(name, "FAKE_", 5) != 0 || strcmp(name, "FAKE_UNKNOWN") == 0) {
 			print_error("status %d is named \"%s\"\n", s, name);
 			fail();
 		}
-		if (text[0] == '\0' || strcmp(text, "unknown status") == 0) {
+		if (description[0] == '\0' || strcmp(description, "unknown status") == 0) {
 			print_error("status %d (%s) has no description\n", s, name);
 			fail();
 		}

@@ -18,36 +18,6 @@
 #error "tests/meson.build passes -DVALIDATE_PY=\"<path of validate.py>\""
 #endif
 
-/* ---- a growable text buffer --------------------------------------------------- */
-
-typedef struct text {
-	char *s;
-	size_t len;
-	size_t cap;
-} text;
-
-static void text_add(text *t, const char *s)
-{
-	size_t n = strlen(s);
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap : 4096;
-		while (cap < t->len + n + 1)
-			cap *= 2;
-		char *grown = realloc(t->s, cap);
-		assert_non_null(grown);
-		t->s = grown;
-		t->cap = cap;
-	}
-	memcpy(t->s + t->len, s, n + 1);
-	t->len += n;
-}
-
-static void text_free(text *t)
-{
-	free(t->s);
-	memset(t, 0, sizeof(*t));
-}
-
 static void write_file(const char *path, const text *t)
 {
 	FILE *f = fopen(path, "w");
@@ -75,8 +45,7 @@ static char *json_of(fake_processor *p, const void *object, unsigned int flags)
 static void add_line(fake_processor *p, text *t, const void *object)
 {
 	char *s = json_of(p, object, 0);
-	text_add(t, s);
-	text_add(t, "\n");
+	text_add(t, "%s\n", s);
 	fake_json_free(p, s);
 }
 
@@ -85,8 +54,7 @@ static void add_error_line(fake_processor *p, text *t)
 {
 	char *s = NULL;
 	check_ok(p, fake_json_error(&s, p, 0));
-	text_add(t, s);
-	text_add(t, "\n");
+	text_add(t, "%s\n", s);
 	fake_json_free(p, s);
 }
 
@@ -508,7 +476,7 @@ static void produce(fake_processor *p, output *out)
 	assert_true(page.has_more);
 	char *s = NULL;
 	check_ok(p, fake_json_list(&s, p, &page, "/v1/customers", 0));
-	text_add(&out->page, s);
+	text_add(&out->page, "%s", s);
 	fake_json_free(p, s);
 }
 

@@ -7,42 +7,6 @@
 
 #include <inttypes.h>
 
-/* ---- a growable text buffer for transcripts -------------------------------- */
-
-typedef struct text {
-	char *s;
-	size_t len;
-	size_t cap;
-} text;
-
-static void text_add(text *t, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	assert_true(n >= 0);
-	if (t->len + (size_t)n + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap : 256;
-		while (cap < t->len + (size_t)n + 1)
-			cap *= 2;
-		char *s = realloc(t->s, cap);
-		assert_non_null(s);
-		t->s = s;
-		t->cap = cap;
-	}
-	va_start(ap, fmt);
-	vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
-	va_end(ap);
-	t->len += (size_t)n;
-}
-
-static void text_free(text *t)
-{
-	free(t->s);
-	memset(t, 0, sizeof(*t));
-}
-
 static const char *str_or(const char *s)
 {
 	return s ? s : "(null)";

@@ -16,14 +16,16 @@
 #define THREADS 4
 #define CUSTOMERS 200
 
-typedef struct text {
+/* Like helpers.h's text, but it never calls cmocka: worker threads must
+ * not assert (cmocka is not thread-safe); a failed realloc is noted instead. */
+typedef struct transcript {
 	char *s;
 	size_t len;
 	size_t cap;
 	bool oom;
-} text;
+} transcript;
 
-static void text_add(text *t, const char *fmt, ...)
+static void transcript_add(transcript *t, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -50,7 +52,7 @@ static void text_add(text *t, const char *fmt, ...)
 }
 
 typedef struct run {
-	text t;
+	transcript t;
 	int failures;
 	fake_processor *p;
 } run;
@@ -61,7 +63,7 @@ static void expect_ok(run *r, int rc, const char *what)
 	if (rc != 0) {
 		r->failures++;
 		const fake_error *e = fake_error_last(r->p);
-		text_add(&r->t, "FAIL %s: %s %s\n", what, fake_status_name(rc), e ? e->message : "");
+		transcript_add(&r->t, "FAIL %s: %s %s\n", what, fake_status_name(rc), e ? e->message : "");
 	}
 }
 
@@ -73,7 +75,7 @@ static const char *str_or(const char *s)
 static void on_event(fake_processor *p, const fake_event *e, void *user_data)
 {
 	run *r = user_data;
-	text_add(&r->t, "event %s %s at=%" PRId64 " obj=%s now=%" PRId64 "\n", fake_event_id(e), fake_event_type(e),
+	transcript_add(&r->t, "event %s %s at=%" PRId64 " obj=%s now=%" PRId64 "\n", fake_event_id(e), fake_event_type(e),
 		 fake_event_created(e), str_or(fake_object_id(fake_event_object(e))), fake_clock_now(p));
 }
 
@@ -84,7 +86,7 @@ static void on_tick(fake_processor *p, int64_t at, void *user_data)
 	fake_customer_create_params cp = FAKE_CUSTOMER_CREATE_PARAMS_INIT;
 	cp.email = "cron@example.com";
 	expect_ok(r, fake_customer_create(&c, p, &cp, NULL), "create from callback");
-	text_add(&r->t, "tick at=%" PRId64 " now=%" PRId64 " customer=%s created=%" PRId64 "\n", at, fake_clock_now(p),
+	transcript_add(&r->t, "tick at=%" PRId64 " now=%" PRId64 " customer=%s created=%" PRId64 "\n", at, fake_clock_now(p),
 		 str_or(fake_customer_id(c)), fake_customer_created(c));
 }
 
@@ -96,12 +98,12 @@ static void walk(run *r, fake_op op, const void *params, const char *label)
 	int rc;
 	size_t n = 0;
 	while ((rc = fake_list_iter_next(&o, &it)) == 0) {
-		text_add(&r->t, "%s %s %" PRId64 "\n", label, fake_object_id(o), fake_object_created(o));
+		transcript_add(&r->t, "%s %s %" PRId64 "\n", label, fake_object_id(o), fake_object_created(o));
 		n++;
 	}
 	if (rc != FAKE_ITEROVER)
 		expect_ok(r, rc, label);
-	text_add(&r->t, "%s total %zu\n", label, n);
+	transcript_add(&r->t, "%s total %zu\n", label, n);
 }
 
 /* The scenario every thread runs on its own processor. */
@@ -114,7 +116,7 @@ static void scenario(run *r)
 	int rc = fake_processor_new(&r->p, &o);
 	if (rc != 0) {
 		r->failures++;
-		text_add(&r->t, "FAIL new: %s\n", fake_status_name(rc));
+		transcript_add(&r->t, "FAIL new: %s\n", fake_status_name(rc));
 		return;
 	}
 	fake_processor *p = r->p;
@@ -135,7 +137,7 @@ static void scenario(run *r)
 			cp.payment_method = "pm_card_visa";
 		const fake_customer *c = NULL;
 		expect_ok(r, fake_customer_create(&c, p, &cp, NULL), "create customer");
-		text_add(&r->t, "customer %s created=%" PRId64 "\n", str_or(fake_customer_id(c)), fake_customer_created(c));
+		transcript_add(&r->t, "customer %s created=%" PRId64 "\n", str_or(fake_customer_id(c)), fake_customer_created(c));
 		if (!c)
 			continue;
 		snprintf(cus_id, sizeof(cus_id), "%s", fake_customer_id(c));
@@ -151,7 +153,7 @@ static void scenario(run *r)
 			if (pm) {
 				expect_ok(r, fake_payment_method_attach(&pm, p, fake_payment_method_id(pm), &ap, NULL),
 					  "attach");
-				text_add(&r->t, "pm %s brand=%s last4=%s fp=%s customer=%s\n", fake_payment_method_id(pm),
+				transcript_add(&r->t, "pm %s brand=%s last4=%s fp=%s customer=%s\n", fake_payment_method_id(pm),
 					 str_or(fake_payment_method_card_brand(pm)),
 					 str_or(fake_payment_method_card_last4(pm)),
 					 str_or(fake_payment_method_card_fingerprint(pm)),
@@ -160,7 +162,7 @@ static void scenario(run *r)
 				expect_ok(r, fake_customer_set_default_payment_method(&cu, p, cus_id,
 										      fake_payment_method_id(pm), NULL),
 					  "set default");
-				text_add(&r->t, "default %s\n", str_or(fake_customer_default_payment_method(cu)));
+				transcript_add(&r->t, "default %s\n", str_or(fake_customer_default_payment_method(cu)));
 			}
 		}
 		if (i % 7 == 0) {
@@ -173,17 +175,17 @@ static void scenario(run *r)
 			const fake_customer *cu = NULL;
 			expect_ok(r, fake_customer_update(&cu, p, cus_id, &up, NULL), "update");
 			const fake_metadata *m = fake_customer_metadata(cu);
-			text_add(&r->t, "updated %s email=%s keys=%zu\n", cus_id, str_or(fake_customer_email(cu)),
+			transcript_add(&r->t, "updated %s email=%s keys=%zu\n", cus_id, str_or(fake_customer_email(cu)),
 				 fake_metadata_count(m));
 		}
 		if (i % 10 == 9) {
 			expect_ok(r, fake_clock_advance(p, 60), "advance");
-			text_add(&r->t, "now %" PRId64 " pending %zu\n", fake_clock_now(p), fake_clock_pending(p));
+			transcript_add(&r->t, "now %" PRId64 " pending %zu\n", fake_clock_now(p), fake_clock_pending(p));
 		}
 		if (i % 50 == 49) {
 			const fake_customer *gone = NULL;
 			expect_ok(r, fake_customer_delete(&gone, p, cus_id, NULL), "delete");
-			text_add(&r->t, "deleted %s %d\n", cus_id, (int)fake_customer_deleted(gone));
+			transcript_add(&r->t, "deleted %s %d\n", cus_id, (int)fake_customer_deleted(gone));
 		}
 	}
 	expect_ok(r, fake_clock_advance_to(p, fake_clock_now(p) + 3600), "advance_to");
@@ -198,7 +200,7 @@ static void scenario(run *r)
 	plp.customer = "cus_fake_00001";
 	walk(r, FAKE_OP_LIST_PAYMENT_METHODS, &plp, "list pm");
 
-	text_add(&r->t, "end now=%" PRId64 " events=%zu pending=%zu random=%" PRIu64 " calls=%" PRIu64 "\n",
+	transcript_add(&r->t, "end now=%" PRId64 " events=%zu pending=%zu random=%" PRIu64 " calls=%" PRIu64 "\n",
 		 fake_clock_now(p), fake_event_count(p), fake_clock_pending(p), fake_processor_random(p),
 		 fake_call_count(p, FAKE_OP_CREATE_CUSTOMER));
 	fake_processor_free(p);
