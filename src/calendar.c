@@ -38,3 +38,34 @@ int64_t fake__date_to_unix(fake__date d)
 	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	return (era * 146097 + doe - 719468) * 86400 + d.seconds;
 }
+
+static int days_in_month(int year, int month)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	return month == 2 && leap ? 29 : days[month - 1];
+}
+
+int64_t fake__period_end(int64_t anchor, fake_interval interval, unsigned int count, uint64_t k)
+{
+	/* Far enough that any result would pass the year 9999. */
+	if (k > 4000000)
+		return INT64_MAX;
+	int64_t steps = (int64_t)k * (count ? count : 1);
+	int64_t end;
+	if (interval == FAKE_INTERVAL_DAY || interval == FAKE_INTERVAL_WEEK) {
+		end = anchor + steps * (interval == FAKE_INTERVAL_DAY ? 86400 : 7 * 86400);
+	} else {
+		fake__date d = fake__date_from_unix(anchor);
+		int64_t months = (int64_t)(d.month - 1) + steps * (interval == FAKE_INTERVAL_YEAR ? 12 : 1);
+		int64_t year = d.year + months / 12;
+		if (year > 9999)
+			return INT64_MAX;
+		fake__date e = { (int)year, (int)(months % 12) + 1, d.day, d.seconds };
+		int last = days_in_month(e.year, e.month);
+		if (e.day > last)
+			e.day = last;
+		end = fake__date_to_unix(e);
+	}
+	return end > FAKE_TIME_MAX ? INT64_MAX : end;
+}

@@ -44,6 +44,7 @@ int fake__charge_new(struct fake_charge **out, fake_processor *p, fake__ctx *ctx
 	ch->currency = pi->currency;
 	ch->customer = pi->customer;
 	ch->payment_intent = pi->obj.id;
+	ch->invoice = pi->invoice;
 	ch->payment_method = payment_method;
 	if (decline_code) {
 		ch->failure_code = fake__decline_error_code(decline_code);

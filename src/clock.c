@@ -91,10 +91,18 @@ int fake_clock_schedule(fake_processor *p, int64_t at, fake_clock_fn fn, void *u
 		return fake__error_set(p, FAKE_EINVAL, "parameter_missing", "fn", "Missing required param: fn.");
 	if (check_time(p, at, "at"))
 		return p->error->status;
-	fake__job job = { at, 0, fn, user_data };
+	fake__job job = { at, 0, FAKE__JOB_CALLBACK, fn, user_data };
 	if (schedule(p, &job))
 		return FAKE_ENOMEM;
 	fake__error_clear(p);
+	return 0;
+}
+
+int fake__timeline_schedule(fake_processor *p, int64_t due, fake__job_kind kind, void *object)
+{
+	fake__job job = { due, 0, kind, NULL, object };
+	if (schedule(p, &job))
+		return fake__error_nomem(p);
 	return 0;
 }
 
@@ -111,16 +119,30 @@ int fake_clock_advance_to(fake_processor *p, int64_t unix_time)
 
 	t->advancing = true;
 	p->depth++;
+	int rc = 0;
 	while (t->len && t->heap[0].due <= unix_time) {
 		fake__job job = pop(t);
 		t->now = job.due;
-		job.fn(p, job.due, job.user_data);
+		if (job.kind == FAKE__JOB_CALLBACK) {
+			job.fn(p, job.due, job.object);
+			continue;
+		}
+		rc = fake__billing_run(p, &job);
+		if (rc) {
+			/* Nothing of it happened (billing.c rolled it back): it is
+			 * still due, and the clock stops at its due time. */
+			t->heap[t->len] = job;
+			sift_up(t->heap, t->len++);
+			break;
+		}
 	}
-	t->now = unix_time;
+	if (!rc)
+		t->now = unix_time;
 	p->depth--;
 	t->advancing = false;
-	fake__error_clear(p);
-	return 0;
+	if (!rc)
+		fake__error_clear(p);
+	return rc;
 }
 
 int fake_clock_advance(fake_processor *p, int64_t seconds)

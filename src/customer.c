@@ -148,7 +148,8 @@ static int apply(fake_processor *p, fake__ctx *ctx, struct fake_customer *c, con
 		return 0;
 	if (fake__event_emit(p, ctx, FAKE__EVT_CUSTOMER_UPDATED, &next, c, changed, n))
 		return p->error->status;
-	fake__object_commit(c, &next);
+	if (fake__object_commit(p, c, &next))
+		return p->error->status;
 	return 0;
 }
 
@@ -200,36 +201,26 @@ static int delete(void *out, fake_processor *p, fake__ctx *ctx)
 		return p->error->status;
 	struct fake_customer *c = found;
 
-	/* Stripe detaches the customer's payment methods. Build every new
-	 * version and emit every event first; write only once nothing can fail. */
+	/* Stripe detaches the customer's payment methods. */
 	if (fake__event_emit(p, ctx, FAKE__EVT_CUSTOMER_DELETED, c, NULL, NULL, 0))
 		return p->error->status;
 	const fake__table *pms = &p->tables[FAKE_OBJECT_PAYMENT_METHOD];
-	size_t attached = 0;
 	for (size_t i = 0; i < pms->len; i++) {
-		const fake_payment_method *pm = (const fake_payment_method *)pms->items[i];
-		attached += pm->customer && strcmp(pm->customer, c->obj.id) == 0;
-	}
-	fake_payment_method **detach = attached ? fake__arena_alloc(p, attached * sizeof(*detach)) : NULL;
-	if (attached && !detach)
-		return fake__error_nomem(p);
-	size_t n = 0;
-	for (size_t i = 0; i < pms->len && n < attached; i++) {
 		fake_payment_method *pm = (fake_payment_method *)pms->items[i];
 		if (!pm->customer || strcmp(pm->customer, c->obj.id) != 0)
 			continue;
 		fake_payment_method next = *pm;
 		next.customer = NULL;
-		if (fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_METHOD_DETACHED, &next, NULL, NULL, 0))
+		next.detached = true;
+		if (fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_METHOD_DETACHED, &next, NULL, NULL, 0) ||
+		    fake__object_commit(p, pm, &next))
 			return p->error->status;
-		detach[n++] = pm;
 	}
-	for (size_t i = 0; i < n; i++) {
-		detach[i]->customer = NULL;
-		detach[i]->detached = true;
-	}
-	c->default_payment_method = NULL;
-	c->obj.flags |= FAKE__DELETED;
+	struct fake_customer next = *c;
+	next.default_payment_method = NULL;
+	next.obj.flags |= FAKE__DELETED;
+	if (fake__object_commit(p, c, &next))
+		return p->error->status;
 	*(const fake_customer **)out = c;
 	return 0;
 }

@@ -35,6 +35,27 @@ static const char *const type_names[FAKE__EVT_COUNT] = {
 	[FAKE__EVT_SETUP_INTENT_SUCCEEDED] = "setup_intent.succeeded",
 	[FAKE__EVT_SETUP_INTENT_SETUP_FAILED] = "setup_intent.setup_failed",
 	[FAKE__EVT_SETUP_INTENT_CANCELED] = "setup_intent.canceled",
+	[FAKE__EVT_SUBSCRIPTION_CREATED] = "customer.subscription.created",
+	[FAKE__EVT_SUBSCRIPTION_UPDATED] = "customer.subscription.updated",
+	[FAKE__EVT_SUBSCRIPTION_DELETED] = "customer.subscription.deleted",
+	[FAKE__EVT_SUBSCRIPTION_TRIAL_WILL_END] = "customer.subscription.trial_will_end",
+	[FAKE__EVT_SUBSCRIPTION_PAUSED] = "customer.subscription.paused",
+	[FAKE__EVT_SUBSCRIPTION_RESUMED] = "customer.subscription.resumed",
+	[FAKE__EVT_INVOICE_CREATED] = "invoice.created",
+	[FAKE__EVT_INVOICE_UPDATED] = "invoice.updated",
+	[FAKE__EVT_INVOICE_DELETED] = "invoice.deleted",
+	[FAKE__EVT_INVOICE_FINALIZED] = "invoice.finalized",
+	[FAKE__EVT_INVOICE_PAID] = "invoice.paid",
+	[FAKE__EVT_INVOICE_PAYMENT_SUCCEEDED] = "invoice.payment_succeeded",
+	[FAKE__EVT_INVOICE_PAYMENT_FAILED] = "invoice.payment_failed",
+	[FAKE__EVT_INVOICE_PAYMENT_ACTION_REQUIRED] = "invoice.payment_action_required",
+	[FAKE__EVT_INVOICE_VOIDED] = "invoice.voided",
+	[FAKE__EVT_INVOICE_MARKED_UNCOLLECTIBLE] = "invoice.marked_uncollectible",
+	[FAKE__EVT_INVOICE_SENT] = "invoice.sent",
+	[FAKE__EVT_INVOICE_OVERDUE] = "invoice.overdue",
+	[FAKE__EVT_INVOICE_UPCOMING] = "invoice.upcoming",
+	[FAKE__EVT_INVOICEITEM_CREATED] = "invoiceitem.created",
+	[FAKE__EVT_INVOICEITEM_DELETED] = "invoiceitem.deleted",
 };
 
 int fake__event_emit(fake_processor *p, fake__ctx *ctx, fake__event_type type, const void *object,
@@ -58,7 +79,7 @@ int fake__event_emit(fake_processor *p, fake__ctx *ctx, fake__event_type type, c
 		e->changed = changed;
 		e->changed_count = changed_count;
 	}
-	if (ctx) {
+	if (ctx && !ctx->timeline) {
 		if (!ctx->request_id) {
 			bool ok = true;
 			ctx->request_id = fake__arena_strdup(p, p->error->request_id, &ok);

@@ -156,6 +156,26 @@ static int webhook_endpoints(fake_list *out, fake_processor *p, const void *para
 	return fake_webhook_endpoint_list(out, p, params, request);
 }
 
+static int subscriptions(fake_list *out, fake_processor *p, const void *params, const fake_request *request)
+{
+	return fake_subscription_list(out, p, params, request);
+}
+
+static int subscription_items(fake_list *out, fake_processor *p, const void *params, const fake_request *request)
+{
+	return fake_subscription_item_list(out, p, params, request);
+}
+
+static int invoices(fake_list *out, fake_processor *p, const void *params, const fake_request *request)
+{
+	return fake_invoice_list(out, p, params, request);
+}
+
+static int invoice_items(fake_list *out, fake_processor *p, const void *params, const fake_request *request)
+{
+	return fake_invoice_item_list(out, p, params, request);
+}
+
 static const fake_customer_list_params customers_init = FAKE_CUSTOMER_LIST_PARAMS_INIT;
 static const fake_payment_method_list_params payment_methods_init = FAKE_PAYMENT_METHOD_LIST_PARAMS_INIT;
 static const fake_event_list_params events_init = FAKE_EVENT_LIST_PARAMS_INIT;
@@ -166,6 +186,10 @@ static const fake_charge_list_params charges_init = FAKE_CHARGE_LIST_PARAMS_INIT
 static const fake_refund_list_params refunds_init = FAKE_REFUND_LIST_PARAMS_INIT;
 static const fake_setup_intent_list_params setup_intents_init = FAKE_SETUP_INTENT_LIST_PARAMS_INIT;
 static const fake_webhook_endpoint_list_params webhook_endpoints_init = FAKE_WEBHOOK_ENDPOINT_LIST_PARAMS_INIT;
+static const fake_subscription_list_params subscriptions_init = FAKE_SUBSCRIPTION_LIST_PARAMS_INIT;
+static const fake_subscription_item_list_params subscription_items_init = FAKE_SUBSCRIPTION_ITEM_LIST_PARAMS_INIT;
+static const fake_invoice_list_params invoices_init = FAKE_INVOICE_LIST_PARAMS_INIT;
+static const fake_invoice_item_list_params invoice_items_init = FAKE_INVOICE_ITEM_LIST_PARAMS_INIT;
 
 #define LIST(op, type, init, fn) { op, sizeof(type), offsetof(type, page), &init, fn }
 static const struct list_op {
@@ -186,6 +210,10 @@ static const struct list_op {
 	LIST(FAKE_OP_LIST_SETUP_INTENTS, fake_setup_intent_list_params, setup_intents_init, setup_intents),
 	LIST(FAKE_OP_LIST_WEBHOOK_ENDPOINTS, fake_webhook_endpoint_list_params, webhook_endpoints_init,
 	     webhook_endpoints),
+	LIST(FAKE_OP_LIST_SUBSCRIPTIONS, fake_subscription_list_params, subscriptions_init, subscriptions),
+	LIST(FAKE_OP_LIST_SUBSCRIPTION_ITEMS, fake_subscription_item_list_params, subscription_items_init, subscription_items),
+	LIST(FAKE_OP_LIST_INVOICES, fake_invoice_list_params, invoices_init, invoices),
+	LIST(FAKE_OP_LIST_INVOICE_ITEMS, fake_invoice_item_list_params, invoice_items_init, invoice_items),
 };
 
 /* Room for a copy of any list params struct. */
@@ -195,6 +223,10 @@ typedef union params_buf {
 	unsigned char bytes[PARAMS_MAX];
 } params_buf;
 _Static_assert(sizeof(fake_customer_list_params) <= PARAMS_MAX, "list params too large");
+_Static_assert(sizeof(fake_subscription_list_params) <= PARAMS_MAX, "list params too large");
+_Static_assert(sizeof(fake_subscription_item_list_params) <= PARAMS_MAX, "list params too large");
+_Static_assert(sizeof(fake_invoice_list_params) <= PARAMS_MAX, "list params too large");
+_Static_assert(sizeof(fake_invoice_item_list_params) <= PARAMS_MAX, "list params too large");
 _Static_assert(sizeof(fake_payment_method_list_params) <= PARAMS_MAX, "list params too large");
 _Static_assert(sizeof(fake_event_list_params) <= PARAMS_MAX, "list params too large");
 _Static_assert(sizeof(fake_product_list_params) <= PARAMS_MAX, "list params too large");

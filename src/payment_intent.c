@@ -60,7 +60,8 @@ static int settle(fake_processor *p, fake__ctx *ctx, struct fake_payment_intent 
 		next->last_error_message = fake__decline_message(decline_code);
 		if (fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_INTENT_PAYMENT_FAILED, next, NULL, NULL, 0))
 			return p->error->status;
-		fake__object_commit(pi, next);
+		if (fake__object_commit(p, pi, next))
+			return p->error->status;
 		fake__error_card(p, decline_code, "");
 		fake__copy(p->error->charge, sizeof(p->error->charge), ch->obj.id);
 		fake__copy(p->error->payment_intent, sizeof(p->error->payment_intent), pi->obj.id);
@@ -80,13 +81,14 @@ static int settle(fake_processor *p, fake__ctx *ctx, struct fake_payment_intent 
 			     capture ? FAKE__EVT_PAYMENT_INTENT_SUCCEEDED : FAKE__EVT_PAYMENT_INTENT_AMOUNT_CAPTURABLE_UPDATED,
 			     next, NULL, NULL, 0))
 		return p->error->status;
-	fake__object_commit(pi, next);
+	if (fake__object_commit(p, pi, next))
+		return p->error->status;
 	return 0;
 }
 
 /* One payment attempt: a script's outcome, or else the card's behaviour. */
-static int attempt(fake_processor *p, fake__ctx *ctx, struct fake_payment_intent *pi, const fake_payment_method *pm,
-		   bool off_session)
+int fake__payment_intent_attempt(fake_processor *p, fake__ctx *ctx, struct fake_payment_intent *pi,
+				 fake_payment_method *pm, bool off_session)
 {
 	const char *decline = NULL;
 	fake__card_result result = fake__card_use_result(
@@ -99,7 +101,34 @@ static int attempt(fake_processor *p, fake__ctx *ctx, struct fake_payment_intent
 	clear_last_error(&next);
 	if (fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_INTENT_REQUIRES_ACTION, &next, NULL, NULL, 0))
 		return p->error->status;
-	fake__object_commit(pi, &next);
+	if (fake__object_commit(p, pi, &next))
+		return p->error->status;
+	return 0;
+}
+
+int fake__payment_intent_new(struct fake_payment_intent **out, fake_processor *p, fake__ctx *ctx, int64_t amount,
+			     const char *currency, const char *customer, const char *invoice, const char *description)
+{
+	struct fake_payment_intent *pi = fake__object_new(p, FAKE_OBJECT_PAYMENT_INTENT, sizeof(*pi));
+	if (!pi)
+		return fake__error_nomem(p);
+	bool ok = true;
+	char secret[FAKE_ID_MAX + 16];
+	snprintf(secret, sizeof(secret), "%s_secret_fake", pi->obj.id);
+	pi->amount = amount;
+	pi->currency = currency;
+	pi->customer = customer;
+	pi->invoice = invoice;
+	pi->status = FAKE_PI_REQUIRES_PAYMENT_METHOD;
+	pi->capture_method = FAKE_CAPTURE_AUTOMATIC;
+	pi->client_secret = fake__arena_strdup(p, secret, &ok);
+	pi->description = description;
+	pi->metadata = &fake__metadata_empty;
+	if (!ok)
+		return fake__error_nomem(p);
+	if (fake__store_add(p, pi) || fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_INTENT_CREATED, pi, NULL, NULL, 0))
+		return p->error->status;
+	*out = pi;
 	return 0;
 }
 
@@ -165,7 +194,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	    fake__store_add(p, pi) || fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_INTENT_CREATED, pi, NULL, NULL, 0))
 		return p->error->status;
 	if (c->confirm) {
-		int rc = attempt(p, ctx, pi, pm, c->off_session);
+		int rc = fake__payment_intent_attempt(p, ctx, pi, pm, c->off_session);
 		if (rc)
 			return rc;
 	}
@@ -220,7 +249,7 @@ static int confirm(void *out, fake_processor *p, fake__ctx *ctx)
 	if (fake__payment_method_resolve(&pm, p, pm_id, "payment_method") ||
 	    fake__payment_method_check_owner(p, pi->customer, pm))
 		return p->error->status;
-	int rc = attempt(p, ctx, pi, pm, c->off_session);
+	int rc = fake__payment_intent_attempt(p, ctx, pi, pm, c->off_session);
 	if (!rc)
 		*(const fake_payment_intent **)out = pi;
 	return rc;
@@ -254,8 +283,12 @@ static int authenticate(void *out, fake_processor *p, fake__ctx *ctx)
 		if (settle(p, ctx, pi, &next, pm, NULL))
 			return p->error->status;
 		/* Authenticated with its customer: later off-session payments need no 3DS. */
-		if (pi->customer && fake__same(pm->customer, pi->customer))
-			pm->authenticated = true;
+		if (pi->customer && fake__same(pm->customer, pi->customer)) {
+			fake_payment_method pm_next = *pm;
+			pm_next.authenticated = true;
+			if (fake__object_commit(p, pm, &pm_next))
+				return p->error->status;
+		}
 	} else {
 		next.status = FAKE_PI_REQUIRES_PAYMENT_METHOD;
 		next.payment_method = NULL;
@@ -265,7 +298,8 @@ static int authenticate(void *out, fake_processor *p, fake__ctx *ctx)
 			"The provided PaymentMethod has failed authentication. You can provide a new PaymentMethod to attempt to fulfill this PaymentIntent again.";
 		if (fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_INTENT_PAYMENT_FAILED, &next, NULL, NULL, 0))
 			return p->error->status;
-		fake__object_commit(pi, &next);
+		if (fake__object_commit(p, pi, &next))
+			return p->error->status;
 	}
 	*(const fake_payment_intent **)out = pi;
 	return 0;
@@ -314,8 +348,10 @@ static int capture(void *out, fake_processor *p, fake__ctx *ctx)
 	    fake__event_emit(p, ctx, FAKE__EVT_CHARGE_CAPTURED, &ch_next, NULL, NULL, 0) ||
 	    fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_INTENT_SUCCEEDED, &next, NULL, NULL, 0))
 		return p->error->status;
-	fake__object_commit(ch, &ch_next);
-	fake__object_commit(pi, &next);
+	if (fake__object_commit(p, ch, &ch_next))
+		return p->error->status;
+	if (fake__object_commit(p, pi, &next))
+		return p->error->status;
 	*(const fake_payment_intent **)out = pi;
 	return 0;
 }
@@ -326,21 +362,8 @@ int fake_payment_intent_capture(const fake_payment_intent **out, fake_processor 
 	return fake__op_run(p, FAKE_OP_CAPTURE_PAYMENT_INTENT, id, params, request, out, capture);
 }
 
-static int cancel(void *out, fake_processor *p, fake__ctx *ctx)
+int fake__payment_intent_cancel(fake_processor *p, fake__ctx *ctx, struct fake_payment_intent *pi, const char *reason)
 {
-	static const char *const reasons[] = { "duplicate", "fraudulent", "requested_by_customer", "abandoned" };
-	const char *given = ctx->call.params;
-	struct fake_payment_intent *pi = NULL;
-	if (get(&pi, p, ctx->call.id))
-		return p->error->status;
-	const char *reason = fake__pick(given, reasons, FAKE__COUNT(reasons));
-	if (given && !reason)
-		return fake__error_set(p, FAKE_EINVAL, "", "cancellation_reason",
-				       "Invalid cancellation_reason: must be one of duplicate, fraudulent, requested_by_customer or abandoned.");
-	if (pi->status == FAKE_PI_SUCCEEDED || pi->status == FAKE_PI_CANCELED)
-		return wrong_status(p, pi, "cancel",
-				    "requires_payment_method, requires_capture, requires_confirmation, requires_action, processing");
-
 	struct fake_payment_intent next = *pi;
 	next.status = FAKE_PI_CANCELED;
 	next.canceled_at = p->timeline.now;
@@ -361,9 +384,30 @@ static int cancel(void *out, fake_processor *p, fake__ctx *ctx)
 	}
 	if (fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_INTENT_CANCELED, &next, NULL, NULL, 0))
 		return p->error->status;
-	if (ch)
-		fake__object_commit(ch, &ch_next);
-	fake__object_commit(pi, &next);
+	if (ch && fake__object_commit(p, ch, &ch_next))
+		return p->error->status;
+	if (fake__object_commit(p, pi, &next))
+		return p->error->status;
+	return 0;
+}
+
+static int cancel(void *out, fake_processor *p, fake__ctx *ctx)
+{
+	static const char *const reasons[] = { "duplicate", "fraudulent", "requested_by_customer", "abandoned" };
+	const char *given = ctx->call.params;
+	struct fake_payment_intent *pi = NULL;
+	if (get(&pi, p, ctx->call.id))
+		return p->error->status;
+	const char *reason = fake__pick(given, reasons, FAKE__COUNT(reasons));
+	if (given && !reason)
+		return fake__error_set(p, FAKE_EINVAL, "", "cancellation_reason",
+				       "Invalid cancellation_reason: must be one of duplicate, fraudulent, requested_by_customer or abandoned.");
+	if (pi->status == FAKE_PI_SUCCEEDED || pi->status == FAKE_PI_CANCELED)
+		return wrong_status(p, pi, "cancel",
+				    "requires_payment_method, requires_capture, requires_confirmation, requires_action, processing");
+
+	if (fake__payment_intent_cancel(p, ctx, pi, reason))
+		return p->error->status;
 	*(const fake_payment_intent **)out = pi;
 	return 0;
 }

@@ -188,7 +188,8 @@ int fake__payment_method_attach(fake_processor *p, fake__ctx *ctx, fake_payment_
 	fake_payment_method next;
 	if (fake__payment_method_attach_prepare(p, ctx, pm, customer, true, &next))
 		return p->error->status;
-	fake__object_commit(pm, &next);
+	if (fake__object_commit(p, pm, &next))
+		return p->error->status;
 	return 0;
 }
 
@@ -321,7 +322,8 @@ static int update(void *out, fake_processor *p, fake__ctx *ctx)
 	if (n) {
 		if (fake__event_emit(p, ctx, FAKE__EVT_PAYMENT_METHOD_UPDATED, &next, pm, changed, n))
 			return p->error->status;
-		fake__object_commit(pm, &next);
+		if (fake__object_commit(p, pm, &next))
+			return p->error->status;
 	}
 	*(const fake_payment_method **)out = pm;
 	return 0;
@@ -383,9 +385,10 @@ static int detach(void *out, fake_processor *p, fake__ctx *ctx)
 		if (fake__event_emit(p, ctx, FAKE__EVT_CUSTOMER_UPDATED, &cleared, customer, changed, 1))
 			return p->error->status;
 	}
-	fake__object_commit(pm, &next);
-	if (clear_default)
-		fake__object_commit(customer, &cleared);
+	if (fake__object_commit(p, pm, &next))
+		return p->error->status;
+	if (clear_default && fake__object_commit(p, customer, &cleared))
+		return p->error->status;
 	*(const fake_payment_method **)out = pm;
 	return 0;
 }

@@ -60,6 +60,34 @@ static const fake__op_info ops[FAKE_OP_COUNT] = {
 	[FAKE_OP_UPDATE_WEBHOOK_ENDPOINT] = { "update_webhook_endpoint", FAKE__RESULT_OBJECT, FAKE_OBJECT_WEBHOOK_ENDPOINT, 0 },
 	[FAKE_OP_DELETE_WEBHOOK_ENDPOINT] = { "delete_webhook_endpoint", FAKE__RESULT_OBJECT, FAKE_OBJECT_WEBHOOK_ENDPOINT, 0 },
 	[FAKE_OP_LIST_WEBHOOK_ENDPOINTS] = { "list_webhook_endpoints", FAKE__RESULT_LIST, FAKE_OBJECT_WEBHOOK_ENDPOINT, 0 },
+	[FAKE_OP_CREATE_SUBSCRIPTION] = { "create_subscription", FAKE__RESULT_OBJECT, FAKE_OBJECT_SUBSCRIPTION, CHARGES_CARD },
+	[FAKE_OP_RETRIEVE_SUBSCRIPTION] = { "retrieve_subscription", FAKE__RESULT_OBJECT, FAKE_OBJECT_SUBSCRIPTION, 0 },
+	[FAKE_OP_UPDATE_SUBSCRIPTION] = { "update_subscription", FAKE__RESULT_OBJECT, FAKE_OBJECT_SUBSCRIPTION, CHARGES_CARD },
+	[FAKE_OP_CANCEL_SUBSCRIPTION] = { "cancel_subscription", FAKE__RESULT_OBJECT, FAKE_OBJECT_SUBSCRIPTION, CHARGES_CARD },
+	[FAKE_OP_RESUME_SUBSCRIPTION] = { "resume_subscription", FAKE__RESULT_OBJECT, FAKE_OBJECT_SUBSCRIPTION, CHARGES_CARD },
+	[FAKE_OP_LIST_SUBSCRIPTIONS] = { "list_subscriptions", FAKE__RESULT_LIST, FAKE_OBJECT_SUBSCRIPTION, 0 },
+	[FAKE_OP_CREATE_SUBSCRIPTION_ITEM] = { "subscription_item_create", FAKE__RESULT_OBJECT, FAKE_OBJECT_SUBSCRIPTION_ITEM, CHARGES_CARD },
+	[FAKE_OP_RETRIEVE_SUBSCRIPTION_ITEM] = { "subscription_item_retrieve", FAKE__RESULT_OBJECT, FAKE_OBJECT_SUBSCRIPTION_ITEM, 0 },
+	[FAKE_OP_UPDATE_SUBSCRIPTION_ITEM] = { "subscription_item_update", FAKE__RESULT_OBJECT, FAKE_OBJECT_SUBSCRIPTION_ITEM, CHARGES_CARD },
+	[FAKE_OP_DELETE_SUBSCRIPTION_ITEM] = { "subscription_item_delete", FAKE__RESULT_OBJECT, FAKE_OBJECT_SUBSCRIPTION_ITEM, CHARGES_CARD },
+	[FAKE_OP_LIST_SUBSCRIPTION_ITEMS] = { "subscription_item_list", FAKE__RESULT_LIST, FAKE_OBJECT_SUBSCRIPTION_ITEM, 0 },
+	[FAKE_OP_CREATE_USAGE_RECORD] = { "create_usage_record", FAKE__RESULT_OBJECT, FAKE_OBJECT_USAGE_RECORD, 0 },
+	[FAKE_OP_CREATE_INVOICE] = { "create_invoice", FAKE__RESULT_OBJECT, FAKE_OBJECT_INVOICE, 0 },
+	[FAKE_OP_RETRIEVE_INVOICE] = { "retrieve_invoice", FAKE__RESULT_OBJECT, FAKE_OBJECT_INVOICE, 0 },
+	[FAKE_OP_UPDATE_INVOICE] = { "update_invoice", FAKE__RESULT_OBJECT, FAKE_OBJECT_INVOICE, 0 },
+	[FAKE_OP_FINALIZE_INVOICE] = { "finalize_invoice", FAKE__RESULT_OBJECT, FAKE_OBJECT_INVOICE, 0 },
+	[FAKE_OP_PAY_INVOICE] = { "pay_invoice", FAKE__RESULT_OBJECT, FAKE_OBJECT_INVOICE, CHARGES_CARD },
+	[FAKE_OP_VOID_INVOICE] = { "void_invoice", FAKE__RESULT_OBJECT, FAKE_OBJECT_INVOICE, 0 },
+	[FAKE_OP_MARK_UNCOLLECTIBLE_INVOICE] = { "mark_uncollectible_invoice", FAKE__RESULT_OBJECT, FAKE_OBJECT_INVOICE, 0 },
+	[FAKE_OP_SEND_INVOICE] = { "send_invoice", FAKE__RESULT_OBJECT, FAKE_OBJECT_INVOICE, 0 },
+	[FAKE_OP_DELETE_INVOICE] = { "delete_invoice", FAKE__RESULT_OBJECT, FAKE_OBJECT_INVOICE, 0 },
+	[FAKE_OP_LIST_INVOICES] = { "list_invoices", FAKE__RESULT_LIST, FAKE_OBJECT_INVOICE, 0 },
+	[FAKE_OP_UPCOMING_INVOICE] = { "create_invoice_preview", FAKE__RESULT_OBJECT, FAKE_OBJECT_INVOICE, 0 },
+	[FAKE_OP_CREATE_INVOICE_ITEM] = { "create_invoice_item", FAKE__RESULT_OBJECT, FAKE_OBJECT_INVOICE_ITEM, 0 },
+	[FAKE_OP_RETRIEVE_INVOICE_ITEM] = { "retrieve_invoice_item", FAKE__RESULT_OBJECT, FAKE_OBJECT_INVOICE_ITEM, 0 },
+	[FAKE_OP_UPDATE_INVOICE_ITEM] = { "update_invoice_item", FAKE__RESULT_OBJECT, FAKE_OBJECT_INVOICE_ITEM, 0 },
+	[FAKE_OP_DELETE_INVOICE_ITEM] = { "delete_invoice_item", FAKE__RESULT_OBJECT, FAKE_OBJECT_INVOICE_ITEM, 0 },
+	[FAKE_OP_LIST_INVOICE_ITEMS] = { "list_invoice_items", FAKE__RESULT_LIST, FAKE_OBJECT_INVOICE_ITEM, 0 },
 };
 
 const fake__op_info *fake__op_get(fake_op op)
@@ -89,6 +117,11 @@ int fake_op_from_name(fake_op *out, const char *name)
 int fake__op_retrieve(void *out, fake_processor *p, fake__ctx *ctx)
 {
 	return fake__store_get(out, p, ops[ctx->call.op].type, ctx->call.id, "id");
+}
+
+int fake__op_retrieve_live(void *out, fake_processor *p, fake__ctx *ctx)
+{
+	return fake__store_get_live(out, p, ops[ctx->call.op].type, ctx->call.id, "id");
 }
 
 uint64_t fake_call_count(const fake_processor *p, fake_op op)
@@ -205,6 +238,7 @@ int fake__op_run(fake_processor *p, fake_op op, const char *id, const void *para
 	ctx.events = p->options.synthesize_events && !(request && request->no_events);
 	ctx.request_id = NULL;
 	ctx.keep = false;
+	ctx.timeline = false;
 
 	fake_script script;
 	if (fake__script_take(p, op, &script)) {
@@ -223,7 +257,7 @@ int fake__op_run(fake_processor *p, fake_op op, const char *id, const void *para
 	p->depth++;
 	int rc = fn(out, p, &ctx);
 	p->depth--;
-	if (rc && ctx.keep) {
+	if (rc == FAKE_ECARD && ctx.keep) {
 		/* A declined payment: the attempt is recorded (Stripe keeps the
 		 * failed charge), and the call still reports the decline. */
 		result_clear(info, out);

@@ -152,8 +152,8 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	    take_lookup_key(p, ctx, c->lookup_key, c->transfer_lookup_key, NULL, &holder, &cleared) ||
 	    fake__store_add(p, price) || fake__event_emit(p, ctx, FAKE__EVT_PRICE_CREATED, price, NULL, NULL, 0))
 		return p->error->status;
-	if (holder)
-		fake__object_commit(holder, &cleared);
+	if (holder && fake__object_commit(p, holder, &cleared))
+		return p->error->status;
 	*(const fake_price **)out = price;
 	return 0;
 }
@@ -214,9 +214,10 @@ static int update(void *out, fake_processor *p, fake__ctx *ctx)
 	if (n) {
 		if (fake__event_emit(p, ctx, FAKE__EVT_PRICE_UPDATED, &next, price, changed, n))
 			return p->error->status;
-		if (holder)
-			fake__object_commit(holder, &cleared);
-		fake__object_commit(price, &next);
+		if (holder && fake__object_commit(p, holder, &cleared))
+			return p->error->status;
+		if (fake__object_commit(p, price, &next))
+			return p->error->status;
 	}
 	*(const fake_price **)out = price;
 	return 0;
@@ -347,4 +348,56 @@ bool fake_price_active(const fake_price *price)
 const fake_metadata *fake_price_metadata(const fake_price *price)
 {
 	return price ? price->metadata : NULL;
+}
+
+int fake__price_resolve(const struct fake_price **out, fake_processor *p, fake__ctx *ctx, const char *price,
+			const fake_price_data *data, bool recurring, const char *param)
+{
+	*out = NULL;
+	if (!price == !data)
+		return fake__error_set(p, FAKE_EINVAL, price ? "" : "parameter_missing", param,
+				       "Give exactly one of %s[price] and %s[price_data].", param, param);
+	if (data) {
+		if (recurring && data->interval == FAKE_INTERVAL_NONE)
+			return fake__error_set(p, FAKE_EINVAL, "parameter_missing", param,
+					       "Missing required param: %s[price_data][recurring][interval].", param);
+		if (!recurring && data->interval != FAKE_INTERVAL_NONE)
+			return fake__error_set(p, FAKE_EINVAL, "", param,
+					       "Invalid %s[price_data]: an invoice item's price is one-time.", param);
+		if (!data->product)
+			return fake__error_set(p, FAKE_EINVAL, "parameter_missing", param,
+					       "Missing required param: %s[price_data][product].", param);
+		/* Stripe makes a real price for inline price data, inactive. */
+		fake_price_create_params c = FAKE_PRICE_CREATE_PARAMS_INIT;
+		c.currency = data->currency;
+		c.unit_amount = data->unit_amount;
+		c.product = data->product;
+		c.interval = data->interval;
+		c.interval_count = data->interval_count;
+		c.inactive = true;
+		fake__ctx inner = *ctx;
+		inner.call.params = &c;
+		const fake_price *made = NULL;
+		int rc = create(&made, p, &inner);
+		ctx->request_id = inner.request_id;
+		*out = made;
+		return rc;
+	}
+	void *found = NULL;
+	if (fake__store_get(&found, p, FAKE_OBJECT_PRICE, price, param))
+		return p->error->status;
+	const struct fake_price *pr = found;
+	if (!pr->active)
+		return fake__error_set(p, FAKE_EINVAL, "", param,
+				       "The price specified is inactive. This field only accepts active prices: '%s'.", price);
+	if (recurring && pr->interval == FAKE_INTERVAL_NONE)
+		return fake__error_set(p, FAKE_EINVAL, "", param,
+				       "The price specified is set to `type=one_time` but this field only accepts prices with `type=recurring`: '%s'.",
+				       price);
+	if (!recurring && pr->interval != FAKE_INTERVAL_NONE)
+		return fake__error_set(p, FAKE_EINVAL, "", param,
+				       "The price specified is set to `type=recurring` but this field only accepts prices with `type=one_time`: '%s'.",
+				       price);
+	*out = pr;
+	return 0;
 }

@@ -12,16 +12,16 @@
  *    timeline heap, scripts, subscribers) use the instance allocator
  *    directly, since they are reallocated.
  *
- * Transactions (store.c): the default behaviour of every operation runs
- * between fake__txn_begin() and either success or fake__txn_rollback().
- * Rollback undoes appends: objects created (their ids, their places in the
- * tables and the index), block allocations and timeline jobs. Transactions
- * never nest: stubs, subscribers and clock callbacks run outside them.
- * Rollback cannot undo writes into existing objects, so every operation
- * does all fallible work first (build new versions, append events) and
- * only then writes into live objects, which cannot fail. A declined
- * payment is the one failure that is kept (fake__ctx.keep): the attempt is
- * recorded as Stripe records it and the call still reports the decline.
+ * Transactions (store.c): the default behaviour of every operation, and
+ * each piece of timeline work, runs between fake__txn_begin() and either
+ * success or fake__txn_rollback(). Rollback undoes everything: objects
+ * created (their ids, their places in the tables and the index), versions
+ * written into existing objects with fake__object_commit() (the only way
+ * an existing object changes), block allocations and timeline jobs.
+ * Transactions never nest: stubs, subscribers and clock callbacks run
+ * outside them. A declined payment is the one failure that is kept
+ * (fake__ctx.keep): the attempt is recorded as Stripe records it and the
+ * call still reports the decline.
  */
 #ifndef FAKE_PRIVATE_H
 #define FAKE_PRIVATE_H
@@ -107,11 +107,27 @@ int fake__store_get(void **out, fake_processor *p, fake_object_type type, const 
 /* As fake__store_get, but a deleted object is missing too. */
 int fake__store_get_live(void **out, fake_processor *p, fake_object_type type, const char *id, const char *param);
 /* Writes a new version (built as a copy of the live object, then changed)
- * into the live object, keeping its place in the index and table. */
-void fake__object_commit(void *live, const void *version);
+ * into the live object, keeping its place in the index and table, and
+ * keeps the old version in the transaction's undo log. FAKE_ENOMEM (the
+ * object unchanged) when the log cannot grow. */
+int fake__object_commit(fake_processor *p, void *live, const void *version);
 /* A snapshot: a copy of `object` that is not live. */
 void *fake__snapshot(fake_processor *p, const void *object);
 const char *fake__object_noun(fake_object_type type);
+
+/* The versions a transaction overwrote, for rollback: items[i] names the
+ * object and where its old bytes start in `bytes`. Emptied at each begin. */
+typedef struct fake__undo {
+	struct fake__undo_item {
+		fake__object *live;
+		size_t offset;
+	} *items;
+	size_t len;
+	size_t cap;
+	unsigned char *bytes;
+	size_t bytes_len;
+	size_t bytes_cap;
+} fake__undo;
 
 typedef struct fake__txn {
 	fake__arena_mark arena;
@@ -200,6 +216,7 @@ typedef struct fake__ctx {
 	bool events;                   /* synthesize events for this call */
 	bool keep;                     /* a failure that is the fake's behaviour (a
 					  declined payment): keep what the call did */
+	bool timeline;                 /* work the timeline runs: events carry no request */
 	const char *request_id;        /* arena string, set lazily by events */
 } fake__ctx;
 
@@ -208,6 +225,8 @@ typedef int (*fake__op_fn)(void *out, fake_processor *p, fake__ctx *ctx);
 /* The default behaviour of every retrieve: the object of the operation's
  * result type with the id the call names (tombstones included). */
 int fake__op_retrieve(void *out, fake_processor *p, fake__ctx *ctx);
+/* As fake__op_retrieve, but a deleted object is missing. */
+int fake__op_retrieve_live(void *out, fake_processor *p, fake__ctx *ctx);
 
 /* Runs one call through the pipeline: count, script, stub, default. */
 int fake__op_run(fake_processor *p, fake_op op, const char *id, const void *params, const fake_request *request,
@@ -264,6 +283,27 @@ typedef enum fake__event_type {
 	FAKE__EVT_SETUP_INTENT_SUCCEEDED,
 	FAKE__EVT_SETUP_INTENT_SETUP_FAILED,
 	FAKE__EVT_SETUP_INTENT_CANCELED,
+	FAKE__EVT_SUBSCRIPTION_CREATED,
+	FAKE__EVT_SUBSCRIPTION_UPDATED,
+	FAKE__EVT_SUBSCRIPTION_DELETED,
+	FAKE__EVT_SUBSCRIPTION_TRIAL_WILL_END,
+	FAKE__EVT_SUBSCRIPTION_PAUSED,
+	FAKE__EVT_SUBSCRIPTION_RESUMED,
+	FAKE__EVT_INVOICE_CREATED,
+	FAKE__EVT_INVOICE_UPDATED,
+	FAKE__EVT_INVOICE_DELETED,
+	FAKE__EVT_INVOICE_FINALIZED,
+	FAKE__EVT_INVOICE_PAID,
+	FAKE__EVT_INVOICE_PAYMENT_SUCCEEDED,
+	FAKE__EVT_INVOICE_PAYMENT_FAILED,
+	FAKE__EVT_INVOICE_PAYMENT_ACTION_REQUIRED,
+	FAKE__EVT_INVOICE_VOIDED,
+	FAKE__EVT_INVOICE_MARKED_UNCOLLECTIBLE,
+	FAKE__EVT_INVOICE_SENT,
+	FAKE__EVT_INVOICE_OVERDUE,
+	FAKE__EVT_INVOICE_UPCOMING,
+	FAKE__EVT_INVOICEITEM_CREATED,
+	FAKE__EVT_INVOICEITEM_DELETED,
 	FAKE__EVT_COUNT
 } fake__event_type;
 
@@ -316,11 +356,18 @@ int fake__list_by_customer(fake_list *out, fake_processor *p, fake_object_type t
 
 /* ---- the timeline (clock.c) ----------------------------------------------- */
 
+typedef enum fake__job_kind {
+	FAKE__JOB_CALLBACK,     /* fn(p, due, user_data) */
+	FAKE__JOB_SUBSCRIPTION, /* billing work of the subscription `object` */
+	FAKE__JOB_INVOICE       /* billing work of the invoice `object` */
+} fake__job_kind;
+
 typedef struct fake__job {
 	int64_t due;
 	uint64_t seq;        /* scheduling order: the tie-breaker */
-	fake_clock_fn fn;    /* user callback */
-	void *user_data;
+	fake__job_kind kind;
+	fake_clock_fn fn;    /* FAKE__JOB_CALLBACK */
+	void *object;        /* user_data, or the live subscription or invoice */
 } fake__job;
 
 typedef struct fake__timeline {
@@ -332,6 +379,9 @@ typedef struct fake__timeline {
 	bool advancing;
 } fake__timeline;
 
+/* Schedules billing work for a live object at `due` (billing.c keeps the
+ * object's job_due so that superseded jobs are skipped). */
+int fake__timeline_schedule(fake_processor *p, int64_t due, fake__job_kind kind, void *object);
 void fake__timeline_rollback(fake_processor *p, uint64_t seq);
 void fake__timeline_clear(fake_processor *p);
 void fake__timeline_free(fake_processor *p);
@@ -347,6 +397,10 @@ typedef struct fake__date {
 
 fake__date fake__date_from_unix(int64_t t);
 int64_t fake__date_to_unix(fake__date d);
+/* The end of period k counted from `anchor` (k = 0 is the anchor itself):
+ * k * count intervals later, months clamped to the month's end and keeping
+ * the anchor's day (Jan 31, Feb 28 or 29, Mar 31). INT64_MAX past the year 9999. */
+int64_t fake__period_end(int64_t anchor, fake_interval interval, unsigned int count, uint64_t k);
 
 /* ---- cards (card.c) ------------------------------------------------------- */
 
@@ -483,6 +537,7 @@ fake__card_result fake__card_use_result(const fake__ctx *ctx, const fake_payment
 
 struct fake_payment_intent {
 	fake__object obj;
+	const char *invoice;             /* the invoice it collects, or NULL */
 	int64_t amount;
 	int64_t amount_capturable;       /* authorized, not captured */
 	int64_t amount_received;
@@ -504,6 +559,7 @@ struct fake_payment_intent {
 
 struct fake_charge {
 	fake__object obj;
+	const char *invoice;             /* its payment intent's invoice, or NULL */
 	int64_t amount;
 	int64_t amount_captured;
 	int64_t amount_refunded;         /* <= amount; = amount once a released authorization */
@@ -586,6 +642,239 @@ int fake__charge_new(struct fake_charge **out, fake_processor *p, fake__ctx *ctx
 		     const struct fake_payment_intent *pi, const fake_payment_method *pm, const char *decline_code,
 		     bool capture);
 
+/* ---- billing: subscriptions, invoices, the timeline's work -------------- */
+
+struct fake_subscription_item {
+	fake__object obj;
+	const char *subscription;
+	const struct fake_price *price;  /* the live price */
+	int64_t quantity;                /* 0 for metered prices */
+	const fake_metadata *metadata;   /* never NULL */
+};
+
+struct fake_usage_record {
+	fake__object obj;
+	const char *subscription_item;
+	int64_t quantity;
+	int64_t timestamp;
+	fake_usage_action action;
+};
+
+struct fake_subscription {
+	fake__object obj;
+	const char *customer;
+	fake_subscription_status status;
+	const char *currency;
+	fake_interval interval;          /* shared by every item */
+	unsigned int interval_count;
+	/* The current items, as immutable versions in the order added: an
+	 * update builds a new array, so snapshots keep theirs. */
+	const struct fake_subscription_item *const *items;
+	size_t item_count;
+	int64_t billing_cycle_anchor;
+	uint64_t cycle;                  /* current_period_end = period k = cycle from the anchor */
+	int64_t current_period_start;
+	int64_t current_period_end;
+	int64_t start_date;
+	int64_t trial_start;
+	int64_t trial_end;
+	bool trial_will_end_done;        /* trial_will_end emitted for this trial */
+	fake_trial_end_behavior trial_missing_payment_method;
+	bool cancel_at_period_end;
+	int64_t cancel_at;
+	int64_t canceled_at;
+	int64_t ended_at;
+	const char *latest_invoice;
+	const char *default_payment_method;
+	fake_collection_method collection_method;
+	unsigned int days_until_due;
+	fake_pause_behavior pause_collection;
+	int64_t pause_resumes_at;
+	const char *description;
+	const fake_metadata *metadata;   /* never NULL */
+	int64_t job_due;                 /* due time of its live timeline job; 0: none */
+};
+
+struct fake_invoice_line {
+	fake__object obj;                /* il_fake_ id; lines are not stored on their own */
+	int64_t amount;
+	const char *currency;
+	const char *description;
+	const struct fake_price *price;
+	int64_t quantity;
+	bool proration;
+	int64_t period_start;
+	int64_t period_end;
+	const char *invoice_item;        /* type "invoiceitem" when set, else "subscription" */
+	const char *subscription_item;
+};
+
+struct fake_invoice {
+	fake__object obj;                /* id NULL for a preview */
+	const char *customer;
+	const char *subscription;
+	fake_invoice_status status;
+	fake_billing_reason billing_reason;
+	fake_collection_method collection_method;
+	const char *currency;
+	const char *number;
+	const struct fake_invoice_line *const *lines; /* immutable array, replaced on change */
+	size_t line_count;
+	int64_t subtotal;
+	int64_t total;
+	int64_t amount_due;
+	int64_t amount_paid;
+	int64_t amount_remaining;
+	unsigned int attempt_count;
+	bool attempted;
+	int64_t first_failure;           /* when the first automatic attempt failed; 0: none */
+	int64_t next_payment_attempt;
+	int64_t period_start;
+	int64_t period_end;
+	unsigned int days_until_due;
+	int64_t due_date;
+	bool overdue_done;
+	bool auto_advance;
+	int64_t finalize_at;             /* auto_advance drafts finalize then */
+	bool paid_out_of_band;
+	const char *payment_intent;
+	const char *charge;
+	const char *default_payment_method;
+	int64_t finalized_at;
+	int64_t paid_at;
+	int64_t voided_at;
+	int64_t marked_uncollectible_at;
+	const char *description;
+	const fake_metadata *metadata;   /* never NULL */
+	int64_t job_due;
+};
+
+struct fake_invoice_item {
+	fake__object obj;
+	const char *customer;
+	int64_t amount;
+	const char *currency;
+	const struct fake_price *price;  /* NULL for amount-only items */
+	int64_t quantity;
+	int64_t unit_amount;
+	const char *invoice;             /* NULL while pending */
+	const char *subscription;
+	const char *subscription_item;
+	bool proration;
+	int64_t period_start;
+	int64_t period_end;
+	const char *description;
+	const fake_metadata *metadata;   /* never NULL */
+};
+
+/* Resolves a price param: an existing recurring (or one-time) price by id,
+ * or price_data, which creates an inactive price (price.c). */
+int fake__price_resolve(const struct fake_price **out, fake_processor *p, fake__ctx *ctx, const char *price,
+			const fake_price_data *data, bool recurring, const char *param);
+
+/* Payment intents made by invoices (payment_intent.c). */
+int fake__payment_intent_new(struct fake_payment_intent **out, fake_processor *p, fake__ctx *ctx, int64_t amount,
+			     const char *currency, const char *customer, const char *invoice, const char *description);
+/* One payment attempt with pm: 0 (succeeded, or requires_action: see the
+ * intent's status), FAKE_ECARD (declined, recorded, ctx->keep set), or a failure. */
+int fake__payment_intent_attempt(fake_processor *p, fake__ctx *ctx, struct fake_payment_intent *pi,
+				 fake_payment_method *pm, bool off_session);
+int fake__payment_intent_cancel(fake_processor *p, fake__ctx *ctx, struct fake_payment_intent *pi, const char *reason);
+
+/* Invoices (invoice.c). A new draft for `customer` with the given lines
+ * (arena array of new lines) and the customer's pending items (of `sub`
+ * only, when sub is set); invoice.created emitted. */
+typedef struct fake__invoice_spec {
+	const char *customer;
+	const struct fake_subscription *sub;
+	fake_billing_reason reason;
+	fake_collection_method collection_method;
+	unsigned int days_until_due;
+	const char *currency;
+	int64_t period_start;
+	int64_t period_end;
+	const struct fake_invoice_line *const *lines;
+	size_t line_count;
+	bool pending_items;              /* pull in pending invoice items */
+	bool auto_advance;
+	int64_t finalize_at;
+} fake__invoice_spec;
+
+int fake__invoice_new(struct fake_invoice **out, fake_processor *p, fake__ctx *ctx, const fake__invoice_spec *spec);
+/* A new line (il_fake_ id) in the arena. */
+struct fake_invoice_line *fake__invoice_line_new(fake_processor *p, int64_t amount, const char *currency,
+						 const char *description, const struct fake_price *price,
+						 int64_t quantity, int64_t period_start, int64_t period_end);
+/* The line an invoice item becomes on an invoice. */
+struct fake_invoice_line *fake__invoice_item_line(fake_processor *p, const struct fake_invoice_item *ii);
+/* Gives `next` its lines plus `add` (may be NULL) minus the line of
+ * invoice item `drop_item` (may be NULL), with totals to match. */
+int fake__invoice_relines(fake_processor *p, struct fake_invoice *next, const struct fake_invoice_line *add,
+			  const char *drop_item);
+/* Writes `next` into the live invoice with its timeline job rescheduled. */
+int fake__invoice_commit(fake_processor *p, struct fake_invoice *inv, struct fake_invoice *next);
+int fake__invoice_schedule(fake_processor *p, struct fake_invoice *next, struct fake_invoice *live);
+/* Finalizes a draft: open (or paid when nothing is due), number, payment
+ * intent; invoice.finalized. */
+int fake__invoice_finalize(fake_processor *p, fake__ctx *ctx, struct fake_invoice *inv);
+/* One payment attempt on an open invoice with pm_id (NULL: the invoice's,
+ * subscription's or customer's default), settled with its events and its
+ * subscription told. `automatic` attempts follow the dunning schedule and
+ * a decline is not the caller's failure (0); otherwise a decline returns
+ * FAKE_ECARD with ctx->keep, as a declined payment intent does. */
+int fake__invoice_collect(fake_processor *p, fake__ctx *ctx, struct fake_invoice *inv, const char *pm_id,
+			  bool off_session, bool automatic);
+int fake__invoice_void(fake_processor *p, fake__ctx *ctx, struct fake_invoice *inv);
+int fake__invoice_mark_uncollectible(fake_processor *p, fake__ctx *ctx, struct fake_invoice *inv);
+/* Finalizes a draft and collects it at once (or sends it), as automatic
+ * collection does. */
+int fake__invoice_advance(fake_processor *p, fake__ctx *ctx, struct fake_invoice *inv, bool off_session,
+			  bool automatic);
+/* Timeline work of an invoice: finalize an auto_advance draft, retry a
+ * payment, notice an overdue send_invoice invoice. */
+int fake__invoice_due(fake_processor *p, fake__ctx *ctx, struct fake_invoice *inv);
+/* A pending proration item for `item` of `sub` (invoice_item.c). */
+int fake__invoice_item_proration(fake_processor *p, fake__ctx *ctx, const struct fake_subscription *sub,
+				 const struct fake_subscription_item *item, int64_t amount, const char *description,
+				 int64_t period_start, int64_t period_end);
+
+/* Subscriptions (subscription.c, billing.c). */
+/* What an invoice's payment means for its subscription (billing.c):
+ * paid, failed (automatic attempts count towards dunning), needs action,
+ * or its retries ran out. */
+int fake__subscription_invoice_paid(fake_processor *p, fake__ctx *ctx, const struct fake_invoice *inv);
+int fake__subscription_invoice_failed(fake_processor *p, fake__ctx *ctx, const struct fake_invoice *inv,
+				      bool exhausted);
+int fake__subscription_invoice_overdue(fake_processor *p, fake__ctx *ctx, const struct fake_invoice *inv);
+/* The invoice the subscription would make next, not stored (billing.c). */
+int fake__subscription_preview(struct fake_invoice **out, fake_processor *p, const struct fake_subscription *sub);
+/* The first invoice of a new subscription, by payment_behavior (billing.c). */
+int fake__subscription_start(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub,
+			     fake_payment_behavior behavior);
+/* Ends the trial now; `immediate` charges at once (an update), else after the finalize delay. */
+int fake__subscription_end_trial(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub, bool immediate);
+/* Invoices pending items (and metered usage so far when `usage`) now, charged at once. */
+int fake__subscription_invoice_now(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub,
+				   fake_billing_reason reason, bool usage);
+/* Ends the subscription: canceled (customer.subscription.deleted) or incomplete_expired. */
+int fake__subscription_end(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub,
+			   fake_subscription_status status);
+/* A paused subscription starts a new period now, invoiced and charged. */
+int fake__subscription_resume(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub);
+/* Timeline work of a subscription (billing.c). */
+int fake__subscription_due(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub);
+/* Writes `next` into `sub` with its timeline job rescheduled. */
+int fake__subscription_commit(fake_processor *p, struct fake_subscription *sub, struct fake_subscription *next);
+/* Runs one timeline job in its own transaction (billing.c). */
+int fake__billing_run(fake_processor *p, const fake__job *job);
+/* The period amount of an item (unit_amount x quantity; 0 for metered). */
+int64_t fake__item_amount(const struct fake_subscription_item *item);
+/* Usage of a metered item within [start, end) (subscription.c). */
+int64_t fake__item_usage(const fake_processor *p, const struct fake_subscription_item *item, int64_t start,
+			 int64_t end);
+/* a x num / den rounded half up, without overflow for den > 0. */
+int64_t fake__prorate(int64_t a, int64_t num, int64_t den);
+
 /* ---- the processor (processor.c) ------------------------------------------ */
 
 struct fake_processor {
@@ -599,6 +888,7 @@ struct fake_processor {
 	fake__object **created;       /* objects created by the current transaction, in order */
 	size_t created_len;
 	size_t created_cap;
+	fake__undo undo;              /* versions the current transaction overwrote */
 
 	fake__timeline timeline;
 
@@ -620,6 +910,7 @@ struct fake_processor {
 	uint64_t requests;            /* request counter, for request ids */
 	char request_id[32];          /* the last request id issued: "req_fake_" + requests */
 	int depth;                    /* nesting of operations and callbacks */
+	bool quiet;                   /* timeline work records no events (fake_subscription_advance) */
 	uint64_t prng;
 };
 

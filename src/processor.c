@@ -28,14 +28,26 @@ static void libc_free(void *ptr, void *ctx)
 	free(ptr);
 }
 
+static int check_billing(const fake_billing_options *b)
+{
+	if (b->retry_count > FAKE_RETRIES_MAX || (unsigned int)b->exhausted_subscription > FAKE_DUNNING_PAST_DUE ||
+	    (unsigned int)b->exhausted_invoice > FAKE_DUNNING_UNCOLLECTIBLE || b->finalize_delay < 0 ||
+	    b->finalize_delay > 72 * 3600)
+		return FAKE_EINVAL;
+	for (unsigned int i = 0; i < b->retry_count; i++)
+		if (b->retry_days[i] < 1 || b->retry_days[i] > 60 || (i && b->retry_days[i] <= b->retry_days[i - 1]))
+			return FAKE_EINVAL;
+	return 0;
+}
+
 static int check_options(const fake_processor_options *o)
 {
 	const fake_allocator *a = &o->allocator;
 	bool none = !a->malloc && !a->realloc && !a->free && !a->calloc;
 	bool all = a->malloc && a->realloc && a->free;
-	if (o->version == 0 || o->version > FAKE_PROCESSOR_OPTIONS_VERSION || o->epoch < 0 ||
+	if (o->version != FAKE_PROCESSOR_OPTIONS_VERSION || o->epoch < 0 ||
 	    o->epoch > FAKE_TIME_MAX || o->id_width < 1 || o->id_width > FAKE_ID_WIDTH_MAX ||
-	    (o->block_size && o->block_size < BLOCK_SIZE_MIN) || !(none || all))
+	    (o->block_size && o->block_size < BLOCK_SIZE_MIN) || !(none || all) || check_billing(&o->billing))
 		return FAKE_EINVAL;
 	return 0;
 }

@@ -108,7 +108,8 @@ static int update(void *out, fake_processor *p, fake__ctx *ctx)
 	if (any) {
 		if (fake__event_emit(p, ctx, FAKE__EVT_PRODUCT_UPDATED, &next, product, changed, n))
 			return p->error->status;
-		fake__object_commit(product, &next);
+		if (fake__object_commit(p, product, &next))
+			return p->error->status;
 	}
 	*(const fake_product **)out = product;
 	return 0;

@@ -71,7 +71,8 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	    fake__store_add(p, re) || fake__event_emit(p, ctx, FAKE__EVT_REFUND_CREATED, re, NULL, NULL, 0) ||
 	    fake__event_emit(p, ctx, FAKE__EVT_CHARGE_REFUNDED, &next, NULL, NULL, 0))
 		return p->error->status;
-	fake__object_commit(ch, &next);
+	if (fake__object_commit(p, ch, &next))
+		return p->error->status;
 	*(const fake_refund **)out = re;
 	return 0;
 }

@@ -41,8 +41,10 @@ static int succeed(fake_processor *p, fake__ctx *ctx, struct fake_setup_intent *
 	}
 	if (fake__event_emit(p, ctx, FAKE__EVT_SETUP_INTENT_SUCCEEDED, &next, NULL, NULL, 0))
 		return p->error->status;
-	fake__object_commit(pm, &pm_next);
-	fake__object_commit(si, &next);
+	if (fake__object_commit(p, pm, &pm_next))
+		return p->error->status;
+	if (fake__object_commit(p, si, &next))
+		return p->error->status;
 	return 0;
 }
 
@@ -57,7 +59,8 @@ static int decline(fake_processor *p, fake__ctx *ctx, struct fake_setup_intent *
 	next.last_error_message = fake__decline_message(decline_code);
 	if (fake__event_emit(p, ctx, FAKE__EVT_SETUP_INTENT_SETUP_FAILED, &next, NULL, NULL, 0))
 		return p->error->status;
-	fake__object_commit(si, &next);
+	if (fake__object_commit(p, si, &next))
+		return p->error->status;
 	fake__error_card(p, decline_code, "");
 	fake__copy(p->error->setup_intent, sizeof(p->error->setup_intent), si->obj.id);
 	ctx->keep = true;
@@ -80,7 +83,8 @@ static int attempt(fake_processor *p, fake__ctx *ctx, struct fake_setup_intent *
 	clear_last_error(&next);
 	if (fake__event_emit(p, ctx, FAKE__EVT_SETUP_INTENT_REQUIRES_ACTION, &next, NULL, NULL, 0))
 		return p->error->status;
-	fake__object_commit(si, &next);
+	if (fake__object_commit(p, si, &next))
+		return p->error->status;
 	return 0;
 }
 
@@ -210,7 +214,8 @@ static int authenticate(void *out, fake_processor *p, fake__ctx *ctx)
 			"The latest attempt to set up the payment method has failed because authentication failed.";
 		if (fake__event_emit(p, ctx, FAKE__EVT_SETUP_INTENT_SETUP_FAILED, &next, NULL, NULL, 0))
 			return p->error->status;
-		fake__object_commit(si, &next);
+		if (fake__object_commit(p, si, &next))
+			return p->error->status;
 	}
 	*(const fake_setup_intent **)out = si;
 	return 0;
@@ -245,7 +250,8 @@ static int cancel(void *out, fake_processor *p, fake__ctx *ctx)
 	next.cancellation_reason = reason;
 	if (fake__event_emit(p, ctx, FAKE__EVT_SETUP_INTENT_CANCELED, &next, NULL, NULL, 0))
 		return p->error->status;
-	fake__object_commit(si, &next);
+	if (fake__object_commit(p, si, &next))
+		return p->error->status;
 	*(const fake_setup_intent **)out = si;
 	return 0;
 }

@@ -29,6 +29,13 @@ static const struct {
 	[FAKE_OBJECT_SETUP_INTENT] = { "setup_intent", "setupintent", "seti_fake_", sizeof(struct fake_setup_intent) },
 	[FAKE_OBJECT_WEBHOOK_ENDPOINT] = { "webhook_endpoint", "webhook endpoint", "we_fake_",
 					   sizeof(struct fake_webhook_endpoint) },
+	[FAKE_OBJECT_SUBSCRIPTION] = { "subscription", "subscription", "sub_fake_", sizeof(struct fake_subscription) },
+	[FAKE_OBJECT_SUBSCRIPTION_ITEM] = { "subscription_item", "subscription item", "si_fake_",
+					    sizeof(struct fake_subscription_item) },
+	[FAKE_OBJECT_USAGE_RECORD] = { "usage_record", "usage record", "mbur_fake_", sizeof(struct fake_usage_record) },
+	[FAKE_OBJECT_INVOICE] = { "invoice", "invoice", "in_fake_", sizeof(struct fake_invoice) },
+	[FAKE_OBJECT_INVOICE_LINE] = { "line_item", "line item", "il_fake_", sizeof(struct fake_invoice_line) },
+	[FAKE_OBJECT_INVOICE_ITEM] = { "invoiceitem", "invoiceitem", "ii_fake_", sizeof(struct fake_invoice_item) },
 };
 
 const char *fake__object_noun(fake_object_type type)
@@ -114,15 +121,27 @@ void *fake__snapshot(fake_processor *p, const void *object)
 	return copy;
 }
 
-void fake__object_commit(void *live, const void *version)
+int fake__object_commit(fake_processor *p, void *live, const void *version)
 {
 	fake__object *o = live;
+	size_t size = types[o->type].size;
+	fake__undo *u = &p->undo;
+	if (fake__grow(p, (void **)&u->items, &u->cap, u->len + 1, sizeof(*u->items)) ||
+	    fake__grow(p, (void **)&u->bytes, &u->bytes_cap, u->bytes_len + size, 1))
+		return fake__error_nomem(p);
+	u->items[u->len].live = o;
+	u->items[u->len++].offset = u->bytes_len;
+	memcpy(u->bytes + u->bytes_len, live, size);
+	u->bytes_len += size;
+
 	UT_hash_handle hh = o->hh;
 	size_t pos = o->pos;
-	memcpy(live, version, types[o->type].size);
+	unsigned int flags = o->flags & FAKE__LIVE;
+	memcpy(live, version, size);
 	o->hh = hh;
 	o->pos = pos;
-	o->flags |= FAKE__LIVE;
+	o->flags |= flags;
+	return 0;
 }
 
 void fake__txn_begin(fake_processor *p, fake__txn *txn)
@@ -130,11 +149,23 @@ void fake__txn_begin(fake_processor *p, fake__txn *txn)
 	txn->arena = fake__arena_mark_get(p);
 	txn->job_seq = p->timeline.seq;
 	p->created_len = 0;
+	p->undo.len = 0;
+	p->undo.bytes_len = 0;
 }
 
 void fake__txn_rollback(fake_processor *p, const fake__txn *txn)
 {
 	fake_processor *hash_owner = p;
+	/* Versions written into objects that existed before, newest first. */
+	fake__undo *u = &p->undo;
+	while (u->len) {
+		const struct fake__undo_item *item = &u->items[--u->len];
+		fake__object *o = item->live;
+		UT_hash_handle hh = o->hh;
+		memcpy(o, u->bytes + item->offset, types[o->type].size);
+		o->hh = hh;
+	}
+	u->bytes_len = 0;
 	/* Every object the transaction created took the next id of its type,
 	 * and those that went live were appended to the end of their table:
 	 * undoing them newest first restores both. */
@@ -155,6 +186,8 @@ void fake__store_clear(fake_processor *p)
 	fake_processor *hash_owner = p;
 	HASH_CLEAR(hh, p->index);
 	p->created_len = 0;
+	p->undo.len = 0;
+	p->undo.bytes_len = 0;
 	for (int t = 0; t < FAKE_OBJECT_TYPE_COUNT; t++)
 		p->tables[t].len = 0;
 	memset(p->counters, 0, sizeof(p->counters));
@@ -163,6 +196,9 @@ void fake__store_clear(fake_processor *p)
 void fake__store_free(fake_processor *p)
 {
 	fake__store_clear(p);
+	fake__free(p, p->undo.items);
+	fake__free(p, p->undo.bytes);
+	memset(&p->undo, 0, sizeof(p->undo));
 	fake__free(p, p->created);
 	p->created = NULL;
 	p->created_cap = 0;

@@ -1127,7 +1127,7 @@ static int bi_op_from_name_unknown(fake_processor *p, bool *cl)
 {
 	fake_op op;
 	(void)p;
-	return no_out(fake_op_from_name(&op, "create_invoice"), cl);
+	return no_out(fake_op_from_name(&op, "create_invoices"), cl);
 }
 
 /* ---- the table ------------------------------------------------------------ */

@@ -20,6 +20,8 @@
 #include "charge.h"
 #include "refund.h"
 #include "setup_intent.h"
+#include "subscription.h"
+#include "invoice.h"
 #include "webhook.h"
 #include "json.h"
 #include "control.h"

@@ -61,6 +61,34 @@ typedef enum fake_op {
 	FAKE_OP_UPDATE_WEBHOOK_ENDPOINT,    /**< "update_webhook_endpoint" */
 	FAKE_OP_DELETE_WEBHOOK_ENDPOINT,    /**< "delete_webhook_endpoint" */
 	FAKE_OP_LIST_WEBHOOK_ENDPOINTS,     /**< "list_webhook_endpoints" */
+	FAKE_OP_CREATE_SUBSCRIPTION,        /**< "create_subscription" */
+	FAKE_OP_RETRIEVE_SUBSCRIPTION,      /**< "retrieve_subscription" */
+	FAKE_OP_UPDATE_SUBSCRIPTION,        /**< "update_subscription" */
+	FAKE_OP_CANCEL_SUBSCRIPTION,        /**< "cancel_subscription" */
+	FAKE_OP_RESUME_SUBSCRIPTION,        /**< "resume_subscription" */
+	FAKE_OP_LIST_SUBSCRIPTIONS,         /**< "list_subscriptions" */
+	FAKE_OP_CREATE_SUBSCRIPTION_ITEM,   /**< "subscription_item_create" */
+	FAKE_OP_RETRIEVE_SUBSCRIPTION_ITEM, /**< "subscription_item_retrieve" */
+	FAKE_OP_UPDATE_SUBSCRIPTION_ITEM,   /**< "subscription_item_update" */
+	FAKE_OP_DELETE_SUBSCRIPTION_ITEM,   /**< "subscription_item_delete" */
+	FAKE_OP_LIST_SUBSCRIPTION_ITEMS,    /**< "subscription_item_list" */
+	FAKE_OP_CREATE_USAGE_RECORD,        /**< "create_usage_record" */
+	FAKE_OP_CREATE_INVOICE,             /**< "create_invoice" */
+	FAKE_OP_RETRIEVE_INVOICE,           /**< "retrieve_invoice" */
+	FAKE_OP_UPDATE_INVOICE,             /**< "update_invoice" */
+	FAKE_OP_FINALIZE_INVOICE,           /**< "finalize_invoice" */
+	FAKE_OP_PAY_INVOICE,                /**< "pay_invoice" */
+	FAKE_OP_VOID_INVOICE,               /**< "void_invoice" */
+	FAKE_OP_MARK_UNCOLLECTIBLE_INVOICE, /**< "mark_uncollectible_invoice" */
+	FAKE_OP_SEND_INVOICE,               /**< "send_invoice" */
+	FAKE_OP_DELETE_INVOICE,             /**< "delete_invoice" */
+	FAKE_OP_LIST_INVOICES,              /**< "list_invoices" */
+	FAKE_OP_UPCOMING_INVOICE,           /**< "create_invoice_preview" */
+	FAKE_OP_CREATE_INVOICE_ITEM,        /**< "create_invoice_item" */
+	FAKE_OP_RETRIEVE_INVOICE_ITEM,      /**< "retrieve_invoice_item" */
+	FAKE_OP_UPDATE_INVOICE_ITEM,        /**< "update_invoice_item" */
+	FAKE_OP_DELETE_INVOICE_ITEM,        /**< "delete_invoice_item" */
+	FAKE_OP_LIST_INVOICE_ITEMS,         /**< "list_invoice_items" */
 	FAKE_OP_COUNT
 } fake_op;
 

@@ -42,6 +42,34 @@ typedef struct fake_allocator {
 #define FAKE_ID_WIDTH_DEFAULT 5
 #define FAKE_ID_WIDTH_MAX 20
 
+/** What a subscription becomes when its invoice's payment retries run out. */
+typedef enum fake_dunning_subscription {
+	FAKE_DUNNING_CANCEL,   /**< canceled (default, as Stripe's default setting) */
+	FAKE_DUNNING_UNPAID,   /**< unpaid: it stays, and invoices are made but not charged */
+	FAKE_DUNNING_PAST_DUE  /**< left past_due */
+} fake_dunning_subscription;
+
+/** What the invoice becomes when its payment retries run out. */
+typedef enum fake_dunning_invoice {
+	FAKE_DUNNING_LEAVE_OPEN,     /**< left open (default) */
+	FAKE_DUNNING_UNCOLLECTIBLE   /**< marked uncollectible */
+} fake_dunning_invoice;
+
+/** The most payment retries a failed invoice gets. */
+#define FAKE_RETRIES_MAX 8
+
+/** How the billing timeline collects (docs/billing.md). */
+typedef struct fake_billing_options {
+	unsigned int retry_count;                  /**< 0 .. FAKE_RETRIES_MAX retries after the first failure */
+	unsigned int retry_days[FAKE_RETRIES_MAX]; /**< days after the first failure, increasing, 1 .. 60 */
+	fake_dunning_subscription exhausted_subscription;
+	fake_dunning_invoice exhausted_invoice;
+	int64_t finalize_delay;                    /**< seconds from a renewal's draft to its finalization: 0 .. 259200 (72 h); default 3600 */
+} fake_billing_options;
+
+#define FAKE_BILLING_OPTIONS_INIT \
+	{ 3, { 3, 5, 7, 0, 0, 0, 0, 0 }, FAKE_DUNNING_CANCEL, FAKE_DUNNING_LEAVE_OPEN, 3600 }
+
 /** Processor options. Start from FAKE_PROCESSOR_OPTIONS_INIT. */
 typedef struct fake_processor_options {
 	unsigned int version;     /**< FAKE_PROCESSOR_OPTIONS_VERSION */
@@ -51,12 +79,13 @@ typedef struct fake_processor_options {
 	uint64_t seed;            /**< seed of the instance PRNG (fake_processor_random()) */
 	bool synthesize_events;   /**< false: no events are recorded or delivered at all */
 	size_t block_size;        /**< bytes per memory block objects are carved from; 0: 64 KiB; minimum 256 */
+	fake_billing_options billing; /**< dunning and invoice timing */
 } fake_processor_options;
 
-#define FAKE_PROCESSOR_OPTIONS_VERSION 1
+#define FAKE_PROCESSOR_OPTIONS_VERSION 2
 #define FAKE_PROCESSOR_OPTIONS_INIT                                                          \
 	{ FAKE_PROCESSOR_OPTIONS_VERSION, FAKE_EPOCH_DEFAULT, FAKE_ID_WIDTH_DEFAULT,             \
-	  { NULL, NULL, NULL, NULL, NULL }, 0, true, 0 }
+	  { NULL, NULL, NULL, NULL, NULL }, 0, true, 0, FAKE_BILLING_OPTIONS_INIT }
 
 /**
  * Creates a processor.
@@ -64,8 +93,8 @@ typedef struct fake_processor_options {
  *        with fake_processor_free(); NULL on failure.
  * @param options NULL for the defaults (FAKE_PROCESSOR_OPTIONS_INIT).
  * @return 0; FAKE_EINVAL for a NULL @p out, an unknown options version, an
- *         epoch or id width out of range, a block size under 256, or a
- *         partly filled allocator; FAKE_ENOMEM when allocation fails. There
+ *         epoch or id width out of range, a block size under 256, a
+ *         partly filled allocator, or billing options out of range; FAKE_ENOMEM when allocation fails. There
  *         is no processor to hold an error record, so only the status tells.
  */
 FAKE_EXTERN int fake_processor_new(fake_processor **out, const fake_processor_options *options);

@@ -1,0 +1,670 @@
+/*
+ * The billing timeline: what subscriptions do as the clock moves. Each
+ * subscription and invoice with work ahead has one live job on the clock's
+ * timeline (its job_due); a job that no longer matches its object's job_due
+ * was superseded and is skipped. Each job runs in its own transaction, so
+ * a failure (an allocation) leaves it undone and still due.
+ *
+ * docs/billing.md tells every lifecycle step by step with its events.
+ */
+#include "private.h"
+
+#include <stdio.h>
+
+#define HOUR INT64_C(3600)
+#define DAY INT64_C(86400)
+#define TRIAL_WILL_END_LEAD (3 * DAY)
+#define INCOMPLETE_EXPIRY (23 * HOUR)
+
+int64_t fake__prorate(int64_t a, int64_t num, int64_t den)
+{
+	bool negative = a < 0;
+	int64_t m = negative ? -a : a;
+	int64_t q = m / den, r = m % den;
+	/* q * num <= m since num <= den; r * num < den * den fits for periods of a few years. */
+	int64_t v = q * num + (r * num * 2 + den) / (2 * den);
+	return negative ? -v : v;
+}
+
+int64_t fake__item_amount(const struct fake_subscription_item *item)
+{
+	return item->price->usage_type == FAKE_USAGE_METERED ? 0 : item->price->unit_amount * item->quantity;
+}
+
+static bool ended(const struct fake_subscription *sub)
+{
+	return sub->status == FAKE_SUB_CANCELED || sub->status == FAKE_SUB_INCOMPLETE_EXPIRED;
+}
+
+static int64_t earliest(int64_t a, int64_t b)
+{
+	return !a ? b : !b ? a : a < b ? a : b;
+}
+
+/* When the subscription's next timeline work falls due; 0 for none. */
+static int64_t next_due(const struct fake_subscription *sub)
+{
+	switch (sub->status) {
+	case FAKE_SUB_INCOMPLETE:
+		return sub->obj.created + INCOMPLETE_EXPIRY;
+	case FAKE_SUB_TRIALING:
+		return sub->trial_will_end_done ? sub->trial_end : sub->trial_end - TRIAL_WILL_END_LEAD;
+	case FAKE_SUB_ACTIVE:
+	case FAKE_SUB_PAST_DUE:
+	case FAKE_SUB_UNPAID: {
+		int64_t due = earliest(sub->current_period_end, sub->cancel_at);
+		return earliest(due, sub->pause_collection ? sub->pause_resumes_at : 0);
+	}
+	default:
+		return 0;
+	}
+}
+
+int fake__subscription_commit(fake_processor *p, struct fake_subscription *sub, struct fake_subscription *next)
+{
+	int64_t due = next_due(next);
+	if (due > FAKE_TIME_MAX)
+		due = 0;
+	if (due && due < p->timeline.now)
+		due = p->timeline.now;
+	if (due && due != next->job_due && fake__timeline_schedule(p, due, FAKE__JOB_SUBSCRIPTION, sub))
+		return p->error->status;
+	next->job_due = due;
+	return fake__object_commit(p, sub, next);
+}
+
+static const char *product_name(const fake_processor *p, const struct fake_price *price)
+{
+	const fake__object *o = fake__store_find(p, price->product);
+	return o ? ((const struct fake_product *)o)->name : price->product;
+}
+
+/* The subscription lines of an invoice: licensed items for [start, end)
+ * in advance ($0 in a trial), metered usage of [usage_start, usage_end)
+ * in arrears (none when usage_start == usage_end). */
+static int cycle_lines(struct fake_invoice_line ***out, size_t *count, fake_processor *p,
+		       const struct fake_subscription *sub, int64_t start, int64_t end, int64_t usage_start,
+		       int64_t usage_end, bool trial)
+{
+	struct fake_invoice_line **lines = fake__arena_alloc(p, (sub->item_count + 1) * sizeof(*lines));
+	if (!lines)
+		return fake__error_nomem(p);
+	size_t n = 0;
+	char text[256];
+	for (size_t i = 0; i < sub->item_count; i++) {
+		const struct fake_subscription_item *item = sub->items[i];
+		const struct fake_price *price = item->price;
+		int64_t quantity = item->quantity, amount, ps = start, pe = end;
+		if (price->usage_type == FAKE_USAGE_METERED) {
+			if (usage_start >= usage_end)
+				continue;
+			quantity = fake__item_usage(p, item, usage_start, usage_end);
+			amount = quantity * price->unit_amount;
+			ps = usage_start;
+			pe = usage_end;
+			snprintf(text, sizeof(text), "%lld x %s (usage)", (long long)quantity, product_name(p, price));
+		} else if (trial) {
+			amount = 0;
+			snprintf(text, sizeof(text), "Trial period for %s", product_name(p, price));
+		} else {
+			amount = fake__item_amount(item);
+			snprintf(text, sizeof(text), "%lld x %s", (long long)quantity, product_name(p, price));
+		}
+		struct fake_invoice_line *line =
+			fake__invoice_line_new(p, amount, sub->currency, text, price, quantity, ps, pe);
+		if (!line)
+			return fake__error_nomem(p);
+		line->subscription_item = item->obj.id;
+		lines[n++] = line;
+	}
+	*out = lines;
+	*count = n;
+	return 0;
+}
+
+/* A new invoice for the subscription with the given lines and its pending
+ * items; auto_advance drafts are finalized after the configured delay. */
+static int invoice_for(struct fake_invoice **out, fake_processor *p, fake__ctx *ctx,
+		       const struct fake_subscription *sub, fake_billing_reason reason,
+		       struct fake_invoice_line **lines, size_t count, int64_t period_start, int64_t period_end,
+		       bool auto_advance)
+{
+	fake__invoice_spec spec = { 0 };
+	spec.customer = sub->customer;
+	spec.sub = sub;
+	spec.reason = reason;
+	spec.collection_method = sub->collection_method;
+	spec.days_until_due = sub->days_until_due;
+	spec.currency = sub->currency;
+	spec.period_start = period_start;
+	spec.period_end = period_end;
+	spec.lines = (const struct fake_invoice_line *const *)lines;
+	spec.line_count = count;
+	spec.pending_items = true;
+	spec.auto_advance = auto_advance;
+	spec.finalize_at = p->timeline.now + p->options.billing.finalize_delay;
+	struct fake_invoice *inv = NULL;
+	if (fake__invoice_new(&inv, p, ctx, &spec))
+		return p->error->status;
+	*out = inv;
+	return 0;
+}
+
+static bool has_payment_method(const fake_processor *p, const struct fake_subscription *sub)
+{
+	if (sub->default_payment_method)
+		return true;
+	const fake__object *o = fake__store_find(p, sub->customer);
+	return o && ((const struct fake_customer *)o)->default_payment_method;
+}
+
+/* Emits customer.subscription.updated for next against sub, naming what changed. */
+static int emit_updated(fake_processor *p, fake__ctx *ctx, const struct fake_subscription *sub,
+			const struct fake_subscription *next)
+{
+	static const char *const names[] = { "status", "current_period_start", "current_period_end", "latest_invoice",
+					     "trial_end", "pause_collection", "billing_cycle_anchor" };
+	bool differs[] = { next->status != sub->status,
+			   next->current_period_start != sub->current_period_start,
+			   next->current_period_end != sub->current_period_end,
+			   !fake__same(next->latest_invoice, sub->latest_invoice),
+			   next->trial_end != sub->trial_end,
+			   next->pause_collection != sub->pause_collection,
+			   next->billing_cycle_anchor != sub->billing_cycle_anchor };
+	size_t count = 0;
+	const char *const *changed = fake__event_changed(p, names, differs, FAKE__COUNT(names), &count);
+	if (!changed)
+		return p->error->status;
+	return count ? fake__event_emit(p, ctx, FAKE__EVT_SUBSCRIPTION_UPDATED, next, sub, changed, count) : 0;
+}
+
+/* Moves the subscription to `status` (if it differs) with its event. */
+static int set_status(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub,
+		      fake_subscription_status status)
+{
+	if (sub->status == status)
+		return 0;
+	struct fake_subscription next = *sub;
+	next.status = status;
+	if (emit_updated(p, ctx, sub, &next))
+		return p->error->status;
+	return fake__subscription_commit(p, sub, &next);
+}
+
+int fake__subscription_end(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub,
+			   fake_subscription_status status)
+{
+	struct fake_subscription next = *sub;
+	next.status = status;
+	next.ended_at = p->timeline.now;
+	if (status == FAKE_SUB_CANCELED && !next.canceled_at)
+		next.canceled_at = p->timeline.now;
+	next.cancel_at_period_end = false;
+	int rc = status == FAKE_SUB_CANCELED ? fake__event_emit(p, ctx, FAKE__EVT_SUBSCRIPTION_DELETED, &next, NULL, NULL, 0)
+					     : emit_updated(p, ctx, sub, &next);
+	if (rc)
+		return rc;
+	return fake__subscription_commit(p, sub, &next);
+}
+
+/* The first invoice: a paid $0 trial invoice, or the first period charged
+ * now (on session), by payment_behavior. */
+int fake__subscription_start(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub,
+			     fake_payment_behavior behavior)
+{
+	struct fake_invoice_line **lines = NULL;
+	size_t count = 0;
+	bool trial = sub->status == FAKE_SUB_TRIALING;
+	if (cycle_lines(&lines, &count, p, sub, sub->current_period_start, sub->current_period_end, 0, 0, trial))
+		return p->error->status;
+	/* A first period that ends at a later anchor is prorated. */
+	int64_t full = fake__period_end(sub->current_period_start, sub->interval, sub->interval_count, 1) -
+		       sub->current_period_start;
+	int64_t part = sub->current_period_end - sub->current_period_start;
+	if (!trial && part < full)
+		for (size_t i = 0; i < count; i++)
+			lines[i]->amount = fake__prorate(lines[i]->amount, part, full);
+	struct fake_invoice *inv = NULL;
+	if (invoice_for(&inv, p, ctx, sub, FAKE_BILLING_SUBSCRIPTION_CREATE, lines, count, sub->current_period_start,
+			sub->current_period_end, false))
+		return p->error->status;
+	struct fake_subscription next = *sub;
+	next.latest_invoice = inv->obj.id;
+	if (fake__subscription_commit(p, sub, &next))
+		return p->error->status;
+
+	if (trial && sub->trial_end - p->timeline.now <= TRIAL_WILL_END_LEAD) {
+		next = *sub;
+		next.trial_will_end_done = true;
+		if (fake__event_emit(p, ctx, FAKE__EVT_SUBSCRIPTION_TRIAL_WILL_END, &next, NULL, NULL, 0) ||
+		    fake__subscription_commit(p, sub, &next))
+			return p->error->status;
+	}
+	if (fake__invoice_finalize(p, ctx, inv))
+		return p->error->status;
+	if (inv->status != FAKE_INVOICE_OPEN)
+		return 0; /* nothing due: paid, and active (or trialing) */
+	if (sub->collection_method == FAKE_COLLECT_SEND_INVOICE)
+		return fake__event_emit(p, ctx, FAKE__EVT_INVOICE_SENT, inv, NULL, NULL, 0);
+	if (behavior == FAKE_PAYMENT_DEFAULT_INCOMPLETE)
+		return 0;
+	if (!has_payment_method(p, sub)) {
+		if (behavior == FAKE_PAYMENT_ERROR_IF_INCOMPLETE)
+			return fake__error_set(p, FAKE_EINVAL, "", "default_payment_method",
+					       "This customer has no attached payment source or default payment method. Please consider adding a default payment method.");
+		return 0;
+	}
+	int rc = fake__invoice_collect(p, ctx, inv, NULL, false, false);
+	if (rc && rc != FAKE_ECARD)
+		return rc;
+	if (inv->status == FAKE_INVOICE_PAID)
+		return 0;
+	if (behavior == FAKE_PAYMENT_ERROR_IF_INCOMPLETE) {
+		/* Nothing is created: the decline or 3D Secure is the call's error. */
+		ctx->keep = false;
+		if (!rc)
+			fake__error_set(p, FAKE_ECARD, "subscription_payment_intent_requires_action", "",
+					"Payment for this subscription requires additional user action before it can be completed successfully.");
+		p->error->charge[0] = p->error->payment_intent[0] = '\0';
+		return FAKE_ECARD;
+	}
+	/* allow_incomplete: the subscription exists, incomplete; the call succeeds. */
+	ctx->keep = false;
+	fake__error_clear(p);
+	return 0;
+}
+
+/* The trial ends now: pause or cancel without a payment method if asked,
+ * else a new period from now, invoiced (and charged after the finalize
+ * delay, or at once when `immediate`, for an update that ends it). */
+int fake__subscription_end_trial(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub, bool immediate)
+{
+	int64_t now = p->timeline.now;
+	if (!has_payment_method(p, sub) && sub->collection_method == FAKE_COLLECT_CHARGE_AUTOMATICALLY) {
+		if (sub->trial_missing_payment_method == FAKE_TRIAL_END_CANCEL)
+			return fake__subscription_end(p, ctx, sub, FAKE_SUB_CANCELED);
+		if (sub->trial_missing_payment_method == FAKE_TRIAL_END_PAUSE) {
+			struct fake_subscription next = *sub;
+			next.status = FAKE_SUB_PAUSED;
+			next.trial_end = now;
+			if (emit_updated(p, ctx, sub, &next) ||
+			    fake__event_emit(p, ctx, FAKE__EVT_SUBSCRIPTION_PAUSED, &next, NULL, NULL, 0))
+				return p->error->status;
+			return fake__subscription_commit(p, sub, &next);
+		}
+	}
+	struct fake_subscription next = *sub;
+	next.status = FAKE_SUB_ACTIVE;
+	next.trial_end = now;
+	next.billing_cycle_anchor = now;
+	next.cycle = 1;
+	next.current_period_start = now;
+	next.current_period_end = fake__period_end(now, sub->interval, sub->interval_count, 1);
+	struct fake_invoice_line **lines = NULL;
+	size_t count = 0;
+	struct fake_invoice *inv = NULL;
+	if (cycle_lines(&lines, &count, p, &next, now, next.current_period_end, 0, 0, false) ||
+	    invoice_for(&inv, p, ctx, &next,
+			immediate ? FAKE_BILLING_SUBSCRIPTION_UPDATE : FAKE_BILLING_SUBSCRIPTION_CYCLE, lines, count,
+			sub->current_period_start, now, !immediate))
+		return p->error->status;
+	next.latest_invoice = inv->obj.id;
+	if (emit_updated(p, ctx, sub, &next) || fake__subscription_commit(p, sub, &next))
+		return p->error->status;
+	return immediate ? fake__invoice_advance(p, ctx, inv, true, true) : 0;
+}
+
+/* Invoices the subscription's pending items (and, when `usage`, the
+ * metered usage of the period so far) now, charged at once. */
+int fake__subscription_invoice_now(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub,
+				   fake_billing_reason reason, bool usage)
+{
+	struct fake_invoice_line **lines = NULL;
+	size_t count = 0;
+	struct fake_subscription metered = *sub;
+	size_t n = 0;
+	const struct fake_subscription_item *only[FAKE_SUBSCRIPTION_ITEMS_MAX];
+	for (size_t i = 0; usage && i < sub->item_count; i++)
+		if (sub->items[i]->price->usage_type == FAKE_USAGE_METERED)
+			only[n++] = sub->items[i];
+	metered.items = only;
+	metered.item_count = n;
+	if (cycle_lines(&lines, &count, p, &metered, sub->current_period_start, p->timeline.now,
+			sub->current_period_start, p->timeline.now, false))
+		return p->error->status;
+	/* Nothing to bill: no invoice (as Stripe, which skips empty invoices here). */
+	const fake__table *items = &p->tables[FAKE_OBJECT_INVOICE_ITEM];
+	bool pending = false;
+	for (size_t i = 0; i < items->len && !pending; i++) {
+		const struct fake_invoice_item *ii = (const struct fake_invoice_item *)items->items[i];
+		pending = !(ii->obj.flags & FAKE__DELETED) && !ii->invoice && fake__same(ii->subscription, sub->obj.id);
+	}
+	if (!count && !pending)
+		return 0;
+	struct fake_invoice *inv = NULL;
+	if (invoice_for(&inv, p, ctx, sub, reason, lines, count, sub->current_period_start, p->timeline.now, false))
+		return p->error->status;
+	struct fake_subscription next = *sub;
+	next.latest_invoice = inv->obj.id;
+	if (fake__subscription_commit(p, sub, &next))
+		return p->error->status;
+	return fake__invoice_advance(p, ctx, inv, true, true);
+}
+
+int fake__subscription_resume(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub)
+{
+	int64_t now = p->timeline.now;
+	struct fake_subscription next = *sub;
+	next.status = FAKE_SUB_ACTIVE;
+	next.billing_cycle_anchor = now;
+	next.cycle = 1;
+	next.current_period_start = now;
+	next.current_period_end = fake__period_end(now, sub->interval, sub->interval_count, 1);
+	struct fake_invoice_line **lines = NULL;
+	size_t count = 0;
+	struct fake_invoice *inv = NULL;
+	if (fake__event_emit(p, ctx, FAKE__EVT_SUBSCRIPTION_RESUMED, &next, NULL, NULL, 0) ||
+	    cycle_lines(&lines, &count, p, &next, now, next.current_period_end, 0, 0, false) ||
+	    invoice_for(&inv, p, ctx, &next, FAKE_BILLING_SUBSCRIPTION_UPDATE, lines, count, now, now, false))
+		return p->error->status;
+	next.latest_invoice = inv->obj.id;
+	if (emit_updated(p, ctx, sub, &next) || fake__subscription_commit(p, sub, &next))
+		return p->error->status;
+	return fake__invoice_advance(p, ctx, inv, true, true);
+}
+
+/* A new period at the end of the current one, with its invoice as a draft
+ * that is finalized and charged after the configured delay. */
+static int renew(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub)
+{
+	struct fake_subscription next = *sub;
+	next.cycle = sub->cycle + 1;
+	next.current_period_start = sub->current_period_end;
+	next.current_period_end = fake__period_end(sub->billing_cycle_anchor, sub->interval, sub->interval_count,
+						   next.cycle);
+	struct fake_invoice_line **lines = NULL;
+	size_t count = 0;
+	struct fake_invoice *inv = NULL;
+	if (cycle_lines(&lines, &count, p, &next, next.current_period_start, next.current_period_end,
+			sub->current_period_start, sub->current_period_end, false) ||
+	    invoice_for(&inv, p, ctx, &next, FAKE_BILLING_SUBSCRIPTION_CYCLE, lines, count, sub->current_period_start,
+			sub->current_period_end, sub->status != FAKE_SUB_UNPAID))
+		return p->error->status;
+	next.latest_invoice = inv->obj.id;
+	if (emit_updated(p, ctx, sub, &next))
+		return p->error->status;
+	return fake__subscription_commit(p, sub, &next);
+}
+
+int fake__subscription_due(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub)
+{
+	int64_t now = p->timeline.now;
+	switch (sub->status) {
+	case FAKE_SUB_INCOMPLETE: {
+		if (now < sub->obj.created + INCOMPLETE_EXPIRY)
+			return 0;
+		void *found = NULL;
+		if (sub->latest_invoice &&
+		    fake__store_get(&found, p, FAKE_OBJECT_INVOICE, sub->latest_invoice, "latest_invoice"))
+			return p->error->status;
+		struct fake_invoice *inv = found;
+		if (inv && (inv->status == FAKE_INVOICE_OPEN || inv->status == FAKE_INVOICE_UNCOLLECTIBLE) &&
+		    fake__invoice_void(p, ctx, inv))
+			return p->error->status;
+		return fake__subscription_end(p, ctx, sub, FAKE_SUB_INCOMPLETE_EXPIRED);
+	}
+	case FAKE_SUB_TRIALING:
+		if (!sub->trial_will_end_done && now >= sub->trial_end - TRIAL_WILL_END_LEAD) {
+			struct fake_subscription next = *sub;
+			next.trial_will_end_done = true;
+			if (fake__event_emit(p, ctx, FAKE__EVT_SUBSCRIPTION_TRIAL_WILL_END, &next, NULL, NULL, 0) ||
+			    fake__subscription_commit(p, sub, &next))
+				return p->error->status;
+		}
+		return now >= sub->trial_end ? fake__subscription_end_trial(p, ctx, sub, false) : 0;
+	case FAKE_SUB_ACTIVE:
+	case FAKE_SUB_PAST_DUE:
+	case FAKE_SUB_UNPAID:
+		if (sub->cancel_at && now >= sub->cancel_at)
+			return fake__subscription_end(p, ctx, sub, FAKE_SUB_CANCELED);
+		if (now >= sub->current_period_end)
+			return sub->cancel_at_period_end ? fake__subscription_end(p, ctx, sub, FAKE_SUB_CANCELED)
+							 : renew(p, ctx, sub);
+		if (sub->pause_collection && sub->pause_resumes_at && now >= sub->pause_resumes_at) {
+			struct fake_subscription next = *sub;
+			next.pause_collection = FAKE_PAUSE_NONE;
+			next.pause_resumes_at = 0;
+			if (emit_updated(p, ctx, sub, &next))
+				return p->error->status;
+			return fake__subscription_commit(p, sub, &next);
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* ---- what invoices mean for their subscription ------------------------------------- */
+
+static struct fake_subscription *subscription_of(fake_processor *p, const struct fake_invoice *inv)
+{
+	fake__object *o = inv->subscription ? fake__store_find(p, inv->subscription) : NULL;
+	struct fake_subscription *sub = (struct fake_subscription *)o;
+	return sub && !ended(sub) ? sub : NULL;
+}
+
+int fake__subscription_invoice_paid(fake_processor *p, fake__ctx *ctx, const struct fake_invoice *inv)
+{
+	struct fake_subscription *sub = subscription_of(p, inv);
+	if (!sub || !fake__same(sub->latest_invoice, inv->obj.id))
+		return 0;
+	if (sub->status == FAKE_SUB_INCOMPLETE || sub->status == FAKE_SUB_PAST_DUE || sub->status == FAKE_SUB_UNPAID)
+		return set_status(p, ctx, sub, FAKE_SUB_ACTIVE);
+	return 0;
+}
+
+int fake__subscription_invoice_failed(fake_processor *p, fake__ctx *ctx, const struct fake_invoice *inv,
+				      bool exhausted)
+{
+	struct fake_subscription *sub = subscription_of(p, inv);
+	if (!sub || inv->billing_reason == FAKE_BILLING_SUBSCRIPTION_CREATE)
+		return 0;
+	if (sub->status == FAKE_SUB_ACTIVE && set_status(p, ctx, sub, FAKE_SUB_PAST_DUE))
+		return p->error->status;
+	if (!exhausted)
+		return 0;
+	switch (p->options.billing.exhausted_subscription) {
+	case FAKE_DUNNING_CANCEL:
+		return fake__subscription_end(p, ctx, sub, FAKE_SUB_CANCELED);
+	case FAKE_DUNNING_UNPAID:
+		return set_status(p, ctx, sub, FAKE_SUB_UNPAID);
+	default:
+		return 0;
+	}
+}
+
+int fake__subscription_invoice_overdue(fake_processor *p, fake__ctx *ctx, const struct fake_invoice *inv)
+{
+	struct fake_subscription *sub = subscription_of(p, inv);
+	if (!sub || sub->status != FAKE_SUB_ACTIVE)
+		return 0;
+	return set_status(p, ctx, sub, FAKE_SUB_PAST_DUE);
+}
+
+/* ---- the upcoming invoice ------------------------------------------------------------ */
+
+int fake__subscription_preview(struct fake_invoice **out, fake_processor *p, const struct fake_subscription *sub)
+{
+	if (ended(sub) || sub->status == FAKE_SUB_PAUSED || sub->cancel_at_period_end ||
+	    (sub->cancel_at && sub->cancel_at <= sub->current_period_end))
+		return fake__error_set(p, FAKE_ESTATE, "invoice_upcoming_none", "subscription",
+				       "No upcoming invoices for subscription '%s': it is %s.", sub->obj.id,
+				       ended(sub) || sub->status == FAKE_SUB_PAUSED ? fake_subscription_status_string(sub->status)
+										    : "set to cancel");
+	bool trial = sub->status == FAKE_SUB_TRIALING;
+	int64_t start = sub->current_period_end;
+	int64_t end = trial ? fake__period_end(start, sub->interval, sub->interval_count, 1)
+			    : fake__period_end(sub->billing_cycle_anchor, sub->interval, sub->interval_count, sub->cycle + 1);
+	/* Build with the invoice machinery in a transaction, copy, and undo it:
+	 * a preview moves no counter and stores nothing. */
+	fake__txn txn;
+	fake__txn_begin(p, &txn);
+	fake__ctx quiet = { 0 };
+	quiet.timeline = true;
+	struct fake_invoice_line **lines = NULL;
+	size_t count = 0;
+	struct fake_invoice *inv = NULL;
+	int rc = cycle_lines(&lines, &count, p, sub, start, end, trial ? 0 : sub->current_period_start,
+			     trial ? 0 : start, false);
+	if (!rc)
+		rc = invoice_for(&inv, p, &quiet, sub, FAKE_BILLING_UPCOMING, lines, count, sub->current_period_start,
+				 start, false);
+	/* Copy out what the rollback will release. */
+	size_t n = inv ? inv->line_count : 0;
+	struct fake_invoice copy;
+	struct fake_invoice_line line_copies[FAKE_SUBSCRIPTION_ITEMS_MAX + 64];
+	bool fits = n <= FAKE__COUNT(line_copies);
+	if (!rc && fits) {
+		copy = *inv;
+		for (size_t i = 0; i < n; i++)
+			line_copies[i] = *inv->lines[i];
+	}
+	fake__txn_rollback(p, &txn);
+	if (rc)
+		return rc;
+	if (!fits)
+		return fake__error_set(p, FAKE_ELIMIT, "", "subscription",
+				       "The upcoming invoice has more than %zu lines.", FAKE__COUNT(line_copies));
+	struct fake_invoice *preview = fake__arena_alloc(p, sizeof(*preview));
+	struct fake_invoice_line **plines = fake__arena_alloc(p, (n + 1) * sizeof(*plines));
+	if (!preview || !plines)
+		return fake__error_nomem(p);
+	*preview = copy;
+	memset(&preview->obj.hh, 0, sizeof(preview->obj.hh));
+	preview->obj.flags = 0;
+	preview->obj.id = NULL;
+	preview->job_due = 0;
+	for (size_t i = 0; i < n; i++) {
+		char id[48];
+		bool ok = true;
+		if (!(plines[i] = fake__arena_alloc(p, sizeof(**plines))))
+			return fake__error_nomem(p);
+		*plines[i] = line_copies[i];
+		snprintf(id, sizeof(id), "il_tmp_fake_%0*zu", (int)p->options.id_width, i + 1);
+		plines[i]->obj.id = fake__arena_strdup(p, id, &ok);
+		plines[i]->description = fake__arena_strdup(p, line_copies[i].description, &ok);
+		if (!ok)
+			return fake__error_nomem(p);
+	}
+	preview->lines = (const struct fake_invoice_line *const *)plines;
+	*out = preview;
+	return 0;
+}
+
+/* ---- running timeline jobs ---------------------------------------------------------- */
+
+int fake__billing_run(fake_processor *p, const fake__job *job)
+{
+	fake__txn txn;
+	fake__txn_begin(p, &txn);
+	fake__ctx ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.outcome = FAKE_OUTCOME_ERROR;
+	ctx.events = p->options.synthesize_events && !p->quiet;
+	ctx.timeline = true;
+	int rc = 0;
+	if (job->kind == FAKE__JOB_SUBSCRIPTION) {
+		struct fake_subscription *sub = job->object;
+		if (sub->job_due != job->due)
+			return 0; /* superseded */
+		struct fake_subscription next = *sub;
+		next.job_due = 0;
+		rc = fake__object_commit(p, sub, &next);
+		if (!rc)
+			rc = fake__subscription_due(p, &ctx, sub);
+		next = *sub;
+		if (!rc)
+			rc = fake__subscription_commit(p, sub, &next);
+	} else {
+		struct fake_invoice *inv = job->object;
+		if (inv->job_due != job->due)
+			return 0;
+		struct fake_invoice next = *inv;
+		next.job_due = 0;
+		rc = fake__object_commit(p, inv, &next);
+		if (!rc)
+			rc = fake__invoice_due(p, &ctx, inv);
+		next = *inv;
+		if (!rc)
+			rc = fake__invoice_commit(p, inv, &next);
+	}
+	if (rc) {
+		int status = p->error->status ? p->error->status : rc;
+		fake__txn_rollback(p, &txn);
+		return status;
+	}
+	fake__event_deliver(p);
+	return 0;
+}
+
+/* ---- the reference fake's helpers ----------------------------------------------------- */
+
+int fake_subscription_advance(fake_processor *p, const char *id, int64_t days, int64_t seconds, bool synthesize)
+{
+	if (!p)
+		return FAKE_EINVAL;
+	if (!p->depth && !p->delivering)
+		p->error = &p->errors[p->error == &p->errors[0]];
+	fake__error_clear(p);
+	void *found = NULL;
+	if (id && fake__store_get(&found, p, FAKE_OBJECT_SUBSCRIPTION, id, "id"))
+		return p->error->status;
+	if (days < 0 || seconds < 0)
+		return fake__error_set(p, FAKE_EINVAL, "", days < 0 ? "days" : "seconds",
+				       "Invalid %s: %lld is negative; time only moves forward.", days < 0 ? "days" : "seconds",
+				       (long long)(days < 0 ? days : seconds));
+	if (days > FAKE_TIME_MAX / DAY || seconds > FAKE_TIME_MAX - days * DAY)
+		return fake__error_set(p, FAKE_EINVAL, "", "days",
+				       "Invalid days and seconds: advancing that far would pass 9999-12-31T23:59:59Z.");
+	p->quiet = !synthesize;
+	int rc = fake_clock_advance(p, days * DAY + seconds);
+	p->quiet = false;
+	return rc;
+}
+
+int fake_subscription_transition(const fake_subscription **out, fake_processor *p, const char *id,
+				 fake_subscription_status status, bool synthesize)
+{
+	if (out)
+		*out = NULL;
+	if (!p)
+		return FAKE_EINVAL;
+	if (!p->depth && !p->delivering)
+		p->error = &p->errors[p->error == &p->errors[0]];
+	fake__error_clear(p);
+	if (p->timeline.advancing && !p->depth)
+		return fake__error_set(p, FAKE_ESTATE, "", "", "The clock is advancing.");
+	if (!fake_subscription_status_string(status))
+		return fake__error_set(p, FAKE_EINVAL, "", "status", "Invalid status: %d is not a fake_subscription_status.",
+				       (int)status);
+	void *found = NULL;
+	if (fake__store_get(&found, p, FAKE_OBJECT_SUBSCRIPTION, id, "id"))
+		return p->error->status;
+	struct fake_subscription *sub = found;
+	fake__txn txn;
+	fake__txn_begin(p, &txn);
+	fake__ctx ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.outcome = FAKE_OUTCOME_ERROR;
+	ctx.events = p->options.synthesize_events && synthesize;
+	ctx.timeline = true;
+	if (set_status(p, &ctx, sub, status)) {
+		int rc = p->error->status;
+		fake__txn_rollback(p, &txn);
+		return rc;
+	}
+	fake__event_deliver(p);
+	if (out)
+		*out = sub;
+	return 0;
+}
