@@ -108,6 +108,41 @@ static const fake_customer *create_with_card(fake_processor *p, const char *name
 	return c;
 }
 
+/* Subscribes `customer` to `price` with a trial of `trial_days` (0: none). */
+static const fake_subscription *subscribe(fake_processor *p, const fake_customer *customer, const fake_price *price,
+					  unsigned int trial_days)
+{
+	fake_subscription_item_params item = { NULL, fake_price_id(price), NULL, 1, false, NULL, 0 };
+	fake_subscription_create_params sp = FAKE_SUBSCRIPTION_CREATE_PARAMS_INIT;
+	sp.customer = fake_customer_id(customer);
+	sp.items = &item;
+	sp.item_count = 1;
+	sp.trial_period_days = trial_days;
+	const fake_subscription *sub = NULL;
+	must(p, fake_subscription_create(&sub, p, &sp, NULL), "create subscription");
+	char end[32];
+	printf("  %s for %s: %s until %s\n", fake_subscription_id(sub), fake_customer_id(customer),
+	       fake_subscription_status_name(sub), iso(fake_subscription_current_period_end(sub), end));
+	return sub;
+}
+
+/* Prints a subscription and its invoices, oldest first. */
+static void print_billing(fake_processor *p, const fake_subscription *sub)
+{
+	printf("  %s: %s, period ends %s\n", fake_subscription_id(sub), fake_subscription_status_name(sub),
+	       iso(fake_subscription_current_period_end(sub), (char[32]){ 0 }));
+	fake_invoice_list_params ip = FAKE_INVOICE_LIST_PARAMS_INIT;
+	ip.subscription = fake_subscription_id(sub);
+	fake_list page;
+	must(p, fake_invoice_list(&page, p, &ip, NULL), "list invoices");
+	for (size_t i = page.count; i-- > 0;) {
+		const fake_invoice *inv = page.data[i];
+		printf("    %s %-19s %-13s %6lld cents, %u attempt(s)\n", fake_invoice_id(inv),
+		       fake_invoice_billing_reason_name(inv), fake_invoice_status_name(inv),
+		       (long long)fake_invoice_amount_due(inv), fake_invoice_attempt_count(inv));
+	}
+}
+
 /* The "nightly job" of the code under test, run by the virtual clock. */
 struct nightly {
 	const char *customer;
@@ -128,8 +163,9 @@ static void nightly_job(fake_processor *p, int64_t at, void *user_data)
 	up.metadata_count = 1;
 	const fake_customer *c = NULL;
 	must(p, fake_customer_update(&c, p, job->customer, &up, NULL), "nightly update");
-	/* A job may schedule more work: the next night. */
-	must(p, fake_clock_schedule(p, at + DAY, nightly_job, job), "schedule next night");
+	/* A job may schedule more work: the next night, for three nights. */
+	if (job->runs < 3)
+		must(p, fake_clock_schedule(p, at + DAY, nightly_job, job), "schedule next night");
 }
 
 /* Pays `amount` cents for `customer` with `card`; prints the outcome. */
@@ -361,7 +397,21 @@ int main(void)
 	printf("  %llu deliveries, %llu failed\n", (unsigned long long)fake_webhook_endpoint_attempts(endpoint),
 	       (unsigned long long)fake_webhook_endpoint_failures(endpoint));
 
-	printf("\n7. Customers, two per page, newest first\n");
+	printf("\n7. Subscriptions: a trial that renews, and a card that fails into dunning\n");
+	const fake_customer *barbara =
+		create_with_card(p, "Barbara Liskov", "barbara@example.com", "pm_card_chargeCustomerFail");
+	if (!barbara) {
+		fake_processor_free(p);
+		return 1;
+	}
+	const fake_subscription *ada_sub = subscribe(p, ada, price, 14);
+	const fake_subscription *barbara_sub = subscribe(p, barbara, price, 7);
+	printf("  advancing 75 days: trial ends, renewals, failed payments and their retries\n");
+	must(p, fake_clock_advance(p, 75 * DAY), "advance");
+	print_billing(p, ada_sub);
+	print_billing(p, barbara_sub);
+
+	printf("\n8. Customers, two per page, newest first\n");
 	fake_customer_list_params lp = FAKE_CUSTOMER_LIST_PARAMS_INIT;
 	lp.page.limit = 2;
 	fake_list page;
@@ -375,7 +425,7 @@ int main(void)
 		lp.page.starting_after = fake_customer_id(page.data[page.count - 1]);
 	}
 
-	printf("\n8. Event log, oldest first (%zu events)\n", fake_event_count(p));
+	printf("\n9. Event log, oldest first (%zu events)\n", fake_event_count(p));
 	size_t total = fake_event_count(p), n = 0;
 	const fake_event **events = calloc(total ? total : 1, sizeof(*events));
 	if (!events) {

@@ -493,6 +493,9 @@ int fake__subscription_invoice_overdue(fake_processor *p, fake__ctx *ctx, const 
 
 /* ---- the upcoming invoice ------------------------------------------------------------ */
 
+static int preview_store(struct fake_invoice **out, fake_processor *p, const struct fake_invoice *copy,
+			 const struct fake_invoice_line *line_copies, size_t n);
+
 int fake__subscription_preview(struct fake_invoice **out, fake_processor *p, const struct fake_subscription *sub)
 {
 	if (ended(sub) || sub->status == FAKE_SUB_PAUSED || sub->cancel_at_period_end ||
@@ -506,7 +509,9 @@ int fake__subscription_preview(struct fake_invoice **out, fake_processor *p, con
 	int64_t end = trial ? fake__period_end(start, sub->interval, sub->interval_count, 1)
 			    : fake__period_end(sub->billing_cycle_anchor, sub->interval, sub->interval_count, sub->cycle + 1);
 	/* Build with the invoice machinery in a transaction, copy, and undo it:
-	 * a preview moves no counter and stores nothing. */
+	 * a preview moves no counter and stores nothing. (It runs inside the
+	 * upcoming_invoice operation's transaction, which has done nothing
+	 * before it, so the inner one may reuse the logs.) */
 	fake__txn txn;
 	fake__txn_begin(p, &txn);
 	fake__ctx quiet = { 0 };
@@ -519,27 +524,53 @@ int fake__subscription_preview(struct fake_invoice **out, fake_processor *p, con
 	if (!rc)
 		rc = invoice_for(&inv, p, &quiet, sub, FAKE_BILLING_UPCOMING, lines, count, sub->current_period_start,
 				 start, false);
-	/* Copy out what the rollback will release. */
+	/* Copy out what the rollback will release: the invoice, its lines and
+	 * their descriptions, which are arena strings made in the transaction
+	 * (kept meanwhile in one block from the instance allocator). */
 	size_t n = inv ? inv->line_count : 0;
 	struct fake_invoice copy;
 	struct fake_invoice_line line_copies[FAKE_SUBSCRIPTION_ITEMS_MAX + 64];
 	bool fits = n <= FAKE__COUNT(line_copies);
+	char *texts = NULL;
+	memset(&copy, 0, sizeof(copy));
 	if (!rc && fits) {
 		copy = *inv;
-		for (size_t i = 0; i < n; i++)
+		size_t size = 1;
+		for (size_t i = 0; i < n; i++) {
 			line_copies[i] = *inv->lines[i];
+			size += line_copies[i].description ? strlen(line_copies[i].description) + 1 : 0;
+		}
+		if (!(texts = fake__malloc(p, size)))
+			rc = fake__error_nomem(p);
+		for (size_t i = 0, at = 0; !rc && i < n; i++) {
+			if (!line_copies[i].description)
+				continue;
+			size_t len = strlen(line_copies[i].description) + 1;
+			memcpy(texts + at, line_copies[i].description, len);
+			line_copies[i].description = texts + at;
+			at += len;
+		}
 	}
 	fake__txn_rollback(p, &txn);
-	if (rc)
-		return rc;
-	if (!fits)
-		return fake__error_set(p, FAKE_ELIMIT, "", "subscription",
-				       "The upcoming invoice has more than %zu lines.", FAKE__COUNT(line_copies));
+	if (!rc && !fits)
+		rc = fake__error_set(p, FAKE_ELIMIT, "", "subscription", "The upcoming invoice has more than %zu lines.",
+				     FAKE__COUNT(line_copies));
+	if (!rc)
+		rc = preview_store(out, p, &copy, line_copies, n);
+	fake__free(p, texts);
+	return rc;
+}
+
+/* The preview built by fake__subscription_preview(), copied into the arena
+ * outside any transaction: it has no id and stays until reset. */
+static int preview_store(struct fake_invoice **out, fake_processor *p, const struct fake_invoice *copy,
+			 const struct fake_invoice_line *line_copies, size_t n)
+{
 	struct fake_invoice *preview = fake__arena_alloc(p, sizeof(*preview));
 	struct fake_invoice_line **plines = fake__arena_alloc(p, (n + 1) * sizeof(*plines));
 	if (!preview || !plines)
 		return fake__error_nomem(p);
-	*preview = copy;
+	*preview = *copy;
 	memset(&preview->obj.hh, 0, sizeof(preview->obj.hh));
 	preview->obj.flags = 0;
 	preview->obj.id = NULL;
@@ -642,8 +673,6 @@ int fake_subscription_transition(const fake_subscription **out, fake_processor *
 	if (!p->depth && !p->delivering)
 		p->error = &p->errors[p->error == &p->errors[0]];
 	fake__error_clear(p);
-	if (p->timeline.advancing && !p->depth)
-		return fake__error_set(p, FAKE_ESTATE, "", "", "The clock is advancing.");
 	if (!fake_subscription_status_string(status))
 		return fake__error_set(p, FAKE_EINVAL, "", "status", "Invalid status: %d is not a fake_subscription_status.",
 				       (int)status);
@@ -651,6 +680,10 @@ int fake_subscription_transition(const fake_subscription **out, fake_processor *
 	if (fake__store_get(&found, p, FAKE_OBJECT_SUBSCRIPTION, id, "id"))
 		return p->error->status;
 	struct fake_subscription *sub = found;
+	if (ended(sub))
+		return fake__error_set(p, FAKE_ESTATE, "", "", "The subscription '%s' has ended (%s); it cannot move to %s.",
+				       sub->obj.id, fake_subscription_status_string(sub->status),
+				       fake_subscription_status_string(status));
 	fake__txn txn;
 	fake__txn_begin(p, &txn);
 	fake__ctx ctx;
@@ -658,7 +691,18 @@ int fake_subscription_transition(const fake_subscription **out, fake_processor *
 	ctx.outcome = FAKE_OUTCOME_ERROR;
 	ctx.events = p->options.synthesize_events && synthesize;
 	ctx.timeline = true;
-	if (set_status(p, &ctx, sub, status)) {
+	/* Ending it, or leaving a trial, changes more than the status. */
+	struct fake_subscription next = *sub;
+	next.status = status;
+	if (status == FAKE_SUB_CANCELED || status == FAKE_SUB_INCOMPLETE_EXPIRED) {
+		next.ended_at = p->timeline.now;
+		if (status == FAKE_SUB_CANCELED && !next.canceled_at)
+			next.canceled_at = p->timeline.now;
+		next.cancel_at_period_end = false;
+	}
+	if (sub->status == FAKE_SUB_TRIALING && status != FAKE_SUB_TRIALING)
+		next.trial_end = p->timeline.now;
+	if (status != sub->status && (emit_updated(p, &ctx, sub, &next) || fake__subscription_commit(p, sub, &next))) {
 		int rc = p->error->status;
 		fake__txn_rollback(p, &txn);
 		return rc;

@@ -201,7 +201,15 @@ static int delete(void *out, fake_processor *p, fake__ctx *ctx)
 		return p->error->status;
 	struct fake_customer *c = found;
 
-	/* Stripe detaches the customer's payment methods. */
+	/* Stripe cancels the customer's subscriptions and detaches its
+	 * payment methods. */
+	const fake__table *subs = &p->tables[FAKE_OBJECT_SUBSCRIPTION];
+	for (size_t i = 0; i < subs->len; i++) {
+		struct fake_subscription *sub = (struct fake_subscription *)subs->items[i];
+		if (strcmp(sub->customer, c->obj.id) == 0 && sub->status != FAKE_SUB_CANCELED &&
+		    sub->status != FAKE_SUB_INCOMPLETE_EXPIRED && fake__subscription_end(p, ctx, sub, FAKE_SUB_CANCELED))
+			return p->error->status;
+	}
 	if (fake__event_emit(p, ctx, FAKE__EVT_CUSTOMER_DELETED, c, NULL, NULL, 0))
 		return p->error->status;
 	const fake__table *pms = &p->tables[FAKE_OBJECT_PAYMENT_METHOD];

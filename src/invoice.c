@@ -279,6 +279,7 @@ static int dunning(fake_processor *p, fake__ctx *ctx, struct fake_invoice *inv, 
 	const fake_billing_options *b = &p->options.billing;
 	if (!next->first_failure)
 		next->first_failure = p->timeline.now;
+	next->failures = failures;
 	bool exhausted = failures > b->retry_count;
 	next->next_payment_attempt = exhausted ? 0 : next->first_failure + (int64_t)b->retry_days[failures - 1] * DAY;
 	if (fake__event_emit(p, ctx, FAKE__EVT_INVOICE_PAYMENT_FAILED, next, NULL, NULL, 0) || fake__invoice_commit(p, inv, next))
@@ -295,7 +296,7 @@ int fake__invoice_collect(fake_processor *p, fake__ctx *ctx, struct fake_invoice
 	struct fake_invoice next = *inv;
 	next.attempted = true;
 	next.attempt_count++;
-	unsigned int failures = automatic ? next.attempt_count : 0;
+	unsigned int failures = automatic ? inv->failures + 1 : 0;
 	if (!pm_id)
 		pm_id = default_payment_method(p, inv);
 	fake_payment_method *pm = NULL;

@@ -728,6 +728,7 @@ struct fake_invoice {
 	unsigned int attempt_count;
 	bool attempted;
 	int64_t first_failure;           /* when the first automatic attempt failed; 0: none */
+	unsigned int failures;           /* automatic attempts that failed (dunning) */
 	int64_t next_payment_attempt;
 	int64_t period_start;
 	int64_t period_end;

@@ -102,9 +102,11 @@ FAKE_EXTERN int fake_customer_update(const fake_customer **out, fake_processor *
  * Deletes a customer (operation "delete_customer"). Returns the deleted
  * customer: fake_customer_deleted() is true (Stripe's {id, object, deleted:
  * true}; the accessors still show the last values). It stays retrievable
- * and is left out of lists. Its payment methods are detached. Emits
- * customer.deleted, whose object is the customer as it was just before,
- * then payment_method.detached for each attached method.
+ * and is left out of lists. Its subscriptions are canceled at once and its
+ * payment methods are detached. Emits customer.subscription.deleted for
+ * each subscription that had not ended, then customer.deleted, whose object
+ * is the customer as it was just before, then payment_method.detached for
+ * each attached method.
  * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL; FAKE_ENOTFOUND (unknown or already deleted); FAKE_ENOMEM.
  */
