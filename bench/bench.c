@@ -265,6 +265,233 @@ static const struct bench_case {
 	{ "typical billing fixture (see source)", typical_billing_fixture, 25000 },
 };
 
+
+/* ---- billing: a year of monthly billing ---------------------------------------------- */
+
+/* An allocator that counts the bytes a processor holds, and their peak.
+ * Each block carries its size in a header of max_align_t. */
+typedef struct counting_alloc {
+	size_t live;
+	size_t peak;
+} counting_alloc;
+
+#define HEADER sizeof(max_align_t)
+
+static void *count_malloc(size_t size, void *ctx)
+{
+	counting_alloc *a = ctx;
+	unsigned char *block = malloc(HEADER + size);
+	if (!block)
+		return NULL;
+	memcpy(block, &size, sizeof(size));
+	a->live += size;
+	if (a->live > a->peak)
+		a->peak = a->live;
+	return block + HEADER;
+}
+
+static void count_free(void *ptr, void *ctx)
+{
+	counting_alloc *a = ctx;
+	if (!ptr)
+		return;
+	unsigned char *block = (unsigned char *)ptr - HEADER;
+	size_t size;
+	memcpy(&size, block, sizeof(size));
+	a->live -= size;
+	free(block);
+}
+
+static void *count_realloc(void *ptr, size_t size, void *ctx)
+{
+	counting_alloc *a = ctx;
+	if (!ptr)
+		return count_malloc(size, ctx);
+	unsigned char *block = (unsigned char *)ptr - HEADER;
+	size_t old;
+	memcpy(&old, block, sizeof(old));
+	unsigned char *grown = realloc(block, HEADER + size);
+	if (!grown)
+		return NULL;
+	memcpy(grown, &size, sizeof(size));
+	a->live = a->live - old + size;
+	if (a->live > a->peak)
+		a->peak = a->live;
+	return grown + HEADER;
+}
+
+typedef struct year_case {
+	const char *name;
+	size_t subscriptions;
+	bool daily;          /* 365 advances of a day; else one advance of 365 days */
+	bool opt_in;         /* runs only when the argument names it */
+	double target_ms;    /* 0: none */
+	double target_mib;   /* peak memory target; 0: none */
+} year_case;
+
+typedef struct year_result {
+	double setup_ms;
+	double advance_ms;
+	uint64_t invoices, payment_intents, charges, events;
+	size_t peak_bytes;
+	long maxrss_kib;     /* the process's high-water mark so far (not per case) */
+} year_result;
+
+/* The number in the id of the newest object a list returns (ids count up
+ * from 1 and are never reused, and nothing here is deleted): the count of
+ * objects of that type. */
+static uint64_t newest_number(const fake_list *page)
+{
+	if (!page->count)
+		return 0;
+	const char *id = fake_object_id(page->data[0]);
+	const char *digits = strrchr(id, '_');
+	return digits ? strtoull(digits + 1, NULL, 10) : 0;
+}
+
+/*
+ * One processor, N customers each with pm_card_visa attached and their
+ * default, each with a subscription to a monthly usd 10.00 price, no
+ * trial, its first invoice paid at once. Every tenth customer then gets
+ * pm_card_chargeCustomerFail (attaches, declines every charge) as its
+ * default, so its first renewal fails and goes through dunning (retries
+ * after 3, 5 and 7 days, then canceled: the default billing options).
+ * Then the clock moves one year (2026-01-01 to 2027-01-01: twelve
+ * renewals for the others).
+ */
+static void billing_year(const year_case *yc, year_result *r)
+{
+	counting_alloc a = { 0, 0 };
+	fake_processor_options o = FAKE_PROCESSOR_OPTIONS_INIT;
+	o.allocator.malloc = count_malloc;
+	o.allocator.realloc = count_realloc;
+	o.allocator.free = count_free;
+	o.allocator.ctx = &a;
+	struct bench yb;
+	yb.id_count = 0;
+	if (fake_processor_new(&yb.p, &o) != 0) {
+		fprintf(stderr, "bench: cannot make a processor\n");
+		exit(1);
+	}
+	struct bench *b = &yb;
+
+	double t0 = now_ns();
+	const char *price = add_monthly_price(b);
+	for (size_t i = 0; i < yc->subscriptions; i++) {
+		const char *customer = add_customer_with_default_card(b, "pm_card_visa");
+		add_subscription(b, customer, price, 0);
+		if (i % 10 == 9) {
+			fake_payment_method_attach_params ap = FAKE_PAYMENT_METHOD_ATTACH_PARAMS_INIT;
+			ap.customer = customer;
+			const fake_payment_method *pm = NULL;
+			check(b, fake_payment_method_attach(&pm, b->p, "pm_card_chargeCustomerFail", &ap, NULL),
+			      "fake_payment_method_attach");
+			const fake_customer *c = NULL;
+			check(b, fake_customer_set_default_payment_method(&c, b->p, customer, fake_payment_method_id(pm),
+									  NULL),
+			      "fake_customer_set_default_payment_method");
+		}
+	}
+	double t1 = now_ns();
+	if (yc->daily) {
+		for (int d = 0; d < 365; d++)
+			check(b, fake_clock_advance(b->p, DAY), "fake_clock_advance");
+	} else {
+		check(b, fake_clock_advance(b->p, 365 * DAY), "fake_clock_advance");
+	}
+	double t2 = now_ns();
+	r->setup_ms = (t1 - t0) / 1e6;
+	r->advance_ms = (t2 - t1) / 1e6;
+
+	fake_list page;
+	fake_invoice_list_params il = FAKE_INVOICE_LIST_PARAMS_INIT;
+	il.page.limit = 1;
+	check(b, fake_invoice_list(&page, b->p, &il, NULL), "fake_invoice_list");
+	r->invoices = newest_number(&page);
+	fake_payment_intent_list_params pl = FAKE_PAYMENT_INTENT_LIST_PARAMS_INIT;
+	pl.page.limit = 1;
+	check(b, fake_payment_intent_list(&page, b->p, &pl, NULL), "fake_payment_intent_list");
+	r->payment_intents = newest_number(&page);
+	fake_charge_list_params cl = FAKE_CHARGE_LIST_PARAMS_INIT;
+	cl.page.limit = 1;
+	check(b, fake_charge_list(&page, b->p, &cl, NULL), "fake_charge_list");
+	r->charges = newest_number(&page);
+	r->events = fake_event_count(b->p);
+	r->peak_bytes = a.peak;
+	fake_processor_free(b->p);
+	if (a.live != 0) {
+		fprintf(stderr, "bench: %zu bytes still held after fake_processor_free\n", a.live);
+		exit(1);
+	}
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	r->maxrss_kib = ru.ru_maxrss;
+}
+
+static const year_case year_cases[] = {
+	{ "year, 1k subs, daily advances", 1000, true, false, 0, 0 },
+	{ "year, 10k subs, daily advances", 10000, true, false, 1000, 1024 },
+	{ "year, 10k subs, one advance", 10000, false, false, 1000, 1024 },
+	{ "year, 100k subs, daily advances", 100000, true, true, 0, 0 },
+};
+
+#define YEAR_RUNS 5
+#define YEAR_RUNS_BIG 3
+
+static int cmp_year_advance(const void *a, const void *b)
+{
+	double x = ((const year_result *)a)->advance_ms, y = ((const year_result *)b)->advance_ms;
+	return (x > y) - (x < y);
+}
+
+static int cmp_double(const void *a, const void *b);
+
+static void run_year_cases(const char *only)
+{
+	bool header = false;
+	for (size_t i = 0; i < sizeof(year_cases) / sizeof(year_cases[0]); i++) {
+		const year_case *yc = &year_cases[i];
+		if (only ? !strstr(yc->name, only) : yc->opt_in)
+			continue;
+		if (!header) {
+			printf("\nA year of monthly billing, a tenth of the cards failing: median of %d runs (%d for 100k),\n"
+			       "each on a new processor; setup (customers, cards, subscriptions) not in the advance time\n",
+			       YEAR_RUNS, YEAR_RUNS_BIG);
+			printf("%-32s %9s %9s %7s  %-6s %9s %9s %9s %10s %9s %8s %7s  %s\n", "case", "setup ms", "advance ms",
+			       "target", "result", "invoices", "intents", "charges", "events", "ns/inv", "peak MiB",
+			       "rss MiB", "result");
+			header = true;
+		}
+		int runs = yc->opt_in ? YEAR_RUNS_BIG : YEAR_RUNS;
+		year_result res[YEAR_RUNS];
+		double setups[YEAR_RUNS];
+		if (!yc->opt_in)
+			billing_year(yc, &res[0]); /* warm-up */
+		for (int r = 0; r < runs; r++) {
+			billing_year(yc, &res[r]);
+			setups[r] = res[r].setup_ms;
+		}
+		qsort(res, (size_t)runs, sizeof(res[0]), cmp_year_advance);
+		qsort(setups, (size_t)runs, sizeof(setups[0]), cmp_double);
+		const year_result *m = &res[runs / 2];
+		double mib = (double)m->peak_bytes / (1024.0 * 1024.0);
+		char target[32] = "-";
+		const char *time_result = "-", *mem_result = "-";
+		if (yc->target_ms > 0) {
+			snprintf(target, sizeof(target), "<= %.0f", yc->target_ms);
+			time_result = m->advance_ms <= yc->target_ms ? "PASS" : "MISS";
+		}
+		if (yc->target_mib > 0)
+			mem_result = mib <= yc->target_mib && (double)m->maxrss_kib / 1024.0 <= yc->target_mib ? "PASS" : "MISS";
+		printf("%-32s %9.1f %10.1f %7s  %-6s %9llu %9llu %9llu %10llu %9.0f %8.1f %7.1f  %s\n", yc->name,
+		       setups[runs / 2], m->advance_ms, target, time_result, (unsigned long long)m->invoices,
+		       (unsigned long long)m->payment_intents, (unsigned long long)m->charges,
+		       (unsigned long long)m->events, m->advance_ms * 1e6 / (double)m->invoices, mib,
+		       (double)m->maxrss_kib / 1024.0, mem_result);
+		fflush(stdout);
+	}
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -300,6 +527,7 @@ int main(int argc, char **argv)
 		printf("%-38s %12.1f %10s  %s\n", c->name, median, target, result);
 		fflush(stdout);
 	}
+	run_year_cases(only);
 	fake_processor_free(b->p);
 	free(b);
 	return 0;

@@ -123,11 +123,11 @@ static int cycle_lines(struct fake_invoice_line ***out, size_t *count, fake_proc
 }
 
 /* A new invoice for the subscription with the given lines and its pending
- * items; auto_advance drafts are finalized after the configured delay. */
-static int invoice_for(struct fake_invoice **out, fake_processor *p, fake__ctx *ctx,
-		       const struct fake_subscription *sub, fake_billing_reason reason,
-		       struct fake_invoice_line **lines, size_t count, int64_t period_start, int64_t period_end,
-		       bool auto_advance)
+ * items; auto_advance drafts are finalized after the configured delay.
+ * NULL on failure (the error record says why). */
+static struct fake_invoice *invoice_for(fake_processor *p, fake__ctx *ctx, const struct fake_subscription *sub,
+				       fake_billing_reason reason, struct fake_invoice_line **lines, size_t count,
+				       int64_t period_start, int64_t period_end, bool auto_advance)
 {
 	fake__invoice_spec spec = { 0 };
 	spec.customer = sub->customer;
@@ -144,10 +144,7 @@ static int invoice_for(struct fake_invoice **out, fake_processor *p, fake__ctx *
 	spec.auto_advance = auto_advance;
 	spec.finalize_at = p->timeline.now + p->options.billing.finalize_delay;
 	struct fake_invoice *inv = NULL;
-	if (fake__invoice_new(&inv, p, ctx, &spec))
-		return p->error->status;
-	*out = inv;
-	return 0;
+	return fake__invoice_new(&inv, p, ctx, &spec) ? NULL : inv;
 }
 
 static bool has_payment_method(const fake_processor *p, const struct fake_subscription *sub)
@@ -224,15 +221,18 @@ int fake__subscription_start(fake_processor *p, fake__ctx *ctx, struct fake_subs
 	if (!trial && part < full)
 		for (size_t i = 0; i < count; i++)
 			lines[i]->amount = fake__prorate(lines[i]->amount, part, full);
-	struct fake_invoice *inv = NULL;
-	if (invoice_for(&inv, p, ctx, sub, FAKE_BILLING_SUBSCRIPTION_CREATE, lines, count, sub->current_period_start,
-			sub->current_period_end, false))
+	struct fake_invoice *inv = invoice_for(p, ctx, sub, FAKE_BILLING_SUBSCRIPTION_CREATE, lines, count,
+					       sub->current_period_start, sub->current_period_end, false);
+	if (!inv)
 		return p->error->status;
 	struct fake_subscription next = *sub;
 	next.latest_invoice = inv->obj.id;
 	if (fake__subscription_commit(p, sub, &next))
 		return p->error->status;
-
+	if (fake__invoice_finalize(p, ctx, inv))
+		return p->error->status;
+	/* A trial that ends within three days warns at once, after the $0
+	 * invoice's events (docs/billing.md). */
 	if (trial && sub->trial_end - p->timeline.now <= TRIAL_WILL_END_LEAD) {
 		next = *sub;
 		next.trial_will_end_done = true;
@@ -240,8 +240,6 @@ int fake__subscription_start(fake_processor *p, fake__ctx *ctx, struct fake_subs
 		    fake__subscription_commit(p, sub, &next))
 			return p->error->status;
 	}
-	if (fake__invoice_finalize(p, ctx, inv))
-		return p->error->status;
 	if (inv->status != FAKE_INVOICE_OPEN)
 		return 0; /* nothing due: paid, and active (or trialing) */
 	if (sub->collection_method == FAKE_COLLECT_SEND_INVOICE)
@@ -302,11 +300,12 @@ int fake__subscription_end_trial(fake_processor *p, fake__ctx *ctx, struct fake_
 	next.current_period_end = fake__period_end(now, sub->interval, sub->interval_count, 1);
 	struct fake_invoice_line **lines = NULL;
 	size_t count = 0;
-	struct fake_invoice *inv = NULL;
-	if (cycle_lines(&lines, &count, p, &next, now, next.current_period_end, 0, 0, false) ||
-	    invoice_for(&inv, p, ctx, &next,
-			immediate ? FAKE_BILLING_SUBSCRIPTION_UPDATE : FAKE_BILLING_SUBSCRIPTION_CYCLE, lines, count,
-			sub->current_period_start, now, !immediate))
+	if (cycle_lines(&lines, &count, p, &next, now, next.current_period_end, 0, 0, false))
+		return p->error->status;
+	struct fake_invoice *inv =
+		invoice_for(p, ctx, &next, immediate ? FAKE_BILLING_SUBSCRIPTION_UPDATE : FAKE_BILLING_SUBSCRIPTION_CYCLE,
+			    lines, count, sub->current_period_start, now, !immediate);
+	if (!inv)
 		return p->error->status;
 	next.latest_invoice = inv->obj.id;
 	if (emit_updated(p, ctx, sub, &next) || fake__subscription_commit(p, sub, &next))
@@ -341,8 +340,9 @@ int fake__subscription_invoice_now(fake_processor *p, fake__ctx *ctx, struct fak
 	}
 	if (!count && !pending)
 		return 0;
-	struct fake_invoice *inv = NULL;
-	if (invoice_for(&inv, p, ctx, sub, reason, lines, count, sub->current_period_start, p->timeline.now, false))
+	struct fake_invoice *inv =
+		invoice_for(p, ctx, sub, reason, lines, count, sub->current_period_start, p->timeline.now, false);
+	if (!inv)
 		return p->error->status;
 	struct fake_subscription next = *sub;
 	next.latest_invoice = inv->obj.id;
@@ -362,10 +362,12 @@ int fake__subscription_resume(fake_processor *p, fake__ctx *ctx, struct fake_sub
 	next.current_period_end = fake__period_end(now, sub->interval, sub->interval_count, 1);
 	struct fake_invoice_line **lines = NULL;
 	size_t count = 0;
-	struct fake_invoice *inv = NULL;
 	if (fake__event_emit(p, ctx, FAKE__EVT_SUBSCRIPTION_RESUMED, &next, NULL, NULL, 0) ||
-	    cycle_lines(&lines, &count, p, &next, now, next.current_period_end, 0, 0, false) ||
-	    invoice_for(&inv, p, ctx, &next, FAKE_BILLING_SUBSCRIPTION_UPDATE, lines, count, now, now, false))
+	    cycle_lines(&lines, &count, p, &next, now, next.current_period_end, 0, 0, false))
+		return p->error->status;
+	struct fake_invoice *inv = invoice_for(p, ctx, &next, FAKE_BILLING_SUBSCRIPTION_UPDATE, lines, count, now, now,
+					       false);
+	if (!inv)
 		return p->error->status;
 	next.latest_invoice = inv->obj.id;
 	if (emit_updated(p, ctx, sub, &next) || fake__subscription_commit(p, sub, &next))
@@ -384,11 +386,13 @@ static int renew(fake_processor *p, fake__ctx *ctx, struct fake_subscription *su
 						   next.cycle);
 	struct fake_invoice_line **lines = NULL;
 	size_t count = 0;
-	struct fake_invoice *inv = NULL;
 	if (cycle_lines(&lines, &count, p, &next, next.current_period_start, next.current_period_end,
-			sub->current_period_start, sub->current_period_end, false) ||
-	    invoice_for(&inv, p, ctx, &next, FAKE_BILLING_SUBSCRIPTION_CYCLE, lines, count, sub->current_period_start,
-			sub->current_period_end, sub->status != FAKE_SUB_UNPAID))
+			sub->current_period_start, sub->current_period_end, false))
+		return p->error->status;
+	struct fake_invoice *inv = invoice_for(p, ctx, &next, FAKE_BILLING_SUBSCRIPTION_CYCLE, lines, count,
+					       sub->current_period_start, sub->current_period_end,
+					       sub->status != FAKE_SUB_UNPAID);
+	if (!inv)
 		return p->error->status;
 	next.latest_invoice = inv->obj.id;
 	if (emit_updated(p, ctx, sub, &next))
@@ -521,9 +525,11 @@ int fake__subscription_preview(struct fake_invoice **out, fake_processor *p, con
 	struct fake_invoice *inv = NULL;
 	int rc = cycle_lines(&lines, &count, p, sub, start, end, trial ? 0 : sub->current_period_start,
 			     trial ? 0 : start, false);
-	if (!rc)
-		rc = invoice_for(&inv, p, &quiet, sub, FAKE_BILLING_UPCOMING, lines, count, sub->current_period_start,
-				 start, false);
+	if (!rc) {
+		inv = invoice_for(p, &quiet, sub, FAKE_BILLING_UPCOMING, lines, count, sub->current_period_start, start,
+				  false);
+		rc = inv ? 0 : p->error->status;
+	}
 	/* Copy out what the rollback will release: the invoice, its lines and
 	 * their descriptions, which are arena strings made in the transaction
 	 * (kept meanwhile in one block from the instance allocator). */
@@ -700,7 +706,7 @@ int fake_subscription_transition(const fake_subscription **out, fake_processor *
 			next.canceled_at = p->timeline.now;
 		next.cancel_at_period_end = false;
 	}
-	if (sub->status == FAKE_SUB_TRIALING && status != FAKE_SUB_TRIALING)
+	if (sub->status == FAKE_SUB_TRIALING && status != FAKE_SUB_TRIALING && sub->trial_end > p->timeline.now)
 		next.trial_end = p->timeline.now;
 	if (status != sub->status && (emit_updated(p, &ctx, sub, &next) || fake__subscription_commit(p, sub, &next))) {
 		int rc = p->error->status;

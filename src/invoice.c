@@ -135,7 +135,11 @@ static bool pending_for(const struct fake_invoice_item *ii, const fake__invoice_
 {
 	if ((ii->obj.flags & FAKE__DELETED) || ii->invoice || strcmp(ii->customer, spec->customer) != 0)
 		return false;
-	if (spec->sub && ii->subscription && strcmp(ii->subscription, spec->sub->obj.id) != 0)
+	/* A subscription's invoice takes that subscription's items and the
+	 * customer's loose ones; a draft made by hand for one subscription
+	 * takes only that subscription's (Stripe's invoice create). */
+	if (spec->sub && (ii->subscription || spec->reason == FAKE_BILLING_MANUAL) &&
+	    !fake__same(ii->subscription, spec->sub->obj.id))
 		return false;
 	return !spec->currency || strcmp(ii->currency, spec->currency) == 0;
 }
@@ -233,10 +237,26 @@ static int mark_paid(fake_processor *p, fake__ctx *ctx, struct fake_invoice *inv
 	next->amount_remaining = 0;
 	next->paid_at = p->timeline.now;
 	next->next_payment_attempt = 0;
+	/* Stripe: invoice.paid also when marked paid out of band, but
+	 * invoice.payment_succeeded only when a payment attempt succeeds. */
 	if (fake__event_emit(p, ctx, FAKE__EVT_INVOICE_PAID, next, NULL, NULL, 0) ||
-	    fake__event_emit(p, ctx, FAKE__EVT_INVOICE_PAYMENT_SUCCEEDED, next, NULL, NULL, 0) || fake__invoice_commit(p, inv, next))
+	    (!next->paid_out_of_band &&
+	     fake__event_emit(p, ctx, FAKE__EVT_INVOICE_PAYMENT_SUCCEEDED, next, NULL, NULL, 0)) ||
+	    fake__invoice_commit(p, inv, next))
 		return p->error->status;
 	return fake__subscription_invoice_paid(p, ctx, inv);
+}
+
+int fake__invoice_paid_by(fake_processor *p, fake__ctx *ctx, const struct fake_payment_intent *pi)
+{
+	fake__object *o = pi->invoice ? fake__store_find(p, pi->invoice) : NULL;
+	struct fake_invoice *inv = (struct fake_invoice *)o;
+	if (!inv || pi->status != FAKE_PI_SUCCEEDED ||
+	    (inv->status != FAKE_INVOICE_OPEN && inv->status != FAKE_INVOICE_UNCOLLECTIBLE))
+		return 0;
+	struct fake_invoice next = *inv;
+	next.charge = pi->latest_charge;
+	return mark_paid(p, ctx, inv, &next);
 }
 
 int fake__invoice_finalize(fake_processor *p, fake__ctx *ctx, struct fake_invoice *inv)
@@ -313,6 +333,15 @@ int fake__invoice_collect(fake_processor *p, fake__ctx *ctx, struct fake_invoice
 	if (fake__store_get(&found, p, FAKE_OBJECT_PAYMENT_INTENT, inv->payment_intent, "payment_intent"))
 		return p->error->status;
 	struct fake_payment_intent *pi = found;
+	/* Stripe does not decline an invoice's payment that needs 3D Secure
+	 * off session (as authentication_required, the way a bare off-session
+	 * payment intent is): its payment intent waits in requires_action for
+	 * the customer, with invoice.payment_action_required (docs/billing.md). */
+	const char *decline = NULL;
+	if (off_session && ctx->outcome == FAKE_OUTCOME_ERROR &&
+	    fake__card_use_result(ctx, pm, FAKE__USE_PAYMENT_OFF_SESSION, &decline) == FAKE__CARD_DECLINED && decline &&
+	    strcmp(decline, "authentication_required") == 0)
+		off_session = false;
 	int rc = fake__payment_intent_attempt(p, ctx, pi, pm, off_session);
 	if (rc && rc != FAKE_ECARD)
 		return rc;

@@ -22,7 +22,7 @@ int fake__invoice_item_proration(fake_processor *p, fake__ctx *ctx, const struct
 	ii->currency = sub->currency;
 	ii->price = item->price;
 	ii->quantity = item->quantity ? item->quantity : 1;
-	ii->unit_amount = item->price->unit_amount;
+	ii->unit_amount = amount / ii->quantity; /* prorated, as Stripe's proration items */
 	ii->subscription = sub->obj.id;
 	ii->subscription_item = item->obj.id;
 	ii->proration = true;

@@ -4,8 +4,10 @@
  * that object, in a fixed order ("id" and "object" first, then the rest in
  * alphabetical order, as Stripe writes them). Values come from libfake's
  * structs; fields libfake does not model get Stripe's defaults (mostly
- * null). Documents are built with jansson and written straight into memory
- * from the instance allocator.
+ * null). A few billing values are read from other objects as they are now
+ * (embedded prices, an invoice's customer details), since the structs keep
+ * no copy (docs/json.md). Documents are built with jansson and written
+ * straight into memory from the instance allocator.
  *
  * jansson allocates the tree with its own (process-wide) allocator; the
  * instance allocator is used only for the finished string, so that the
@@ -492,7 +494,7 @@ static json_t *payment_intent_json(build *b, const void *object)
 	put_str(b, o, "currency", pi->currency);
 	put_str(b, o, "customer", pi->customer);
 	put_str(b, o, "description", pi->description);
-	put_null(b, o, "invoice");
+	put_str(b, o, "invoice", pi->invoice);
 	put(b, o, "last_payment_error",
 	    last_error(b, pi->last_error_code, pi->last_error_decline_code, pi->last_error_message,
 		       pi->last_error_decline_code ? pi->latest_charge : NULL));
@@ -663,7 +665,7 @@ static json_t *charge_json(build *b, const void *object)
 	put_str(b, o, "failure_code", ch->failure_code);
 	put_str(b, o, "failure_message", ch->failure_message);
 	put_empty_object(b, o, "fraud_details");
-	put_null(b, o, "invoice");
+	put_str(b, o, "invoice", ch->invoice);
 	put_bool(b, o, "livemode", false);
 	put_empty_object(b, o, "metadata");
 	put_null(b, o, "on_behalf_of");
@@ -735,6 +737,441 @@ static json_t *balance_transaction_json(build *b, const void *object)
 	put_str(b, o, "source", txn->source);
 	put_str(b, o, "status", "available");
 	put_str(b, o, "type", txn->type);
+	return o;
+}
+
+/* ---- billing: subscriptions, items, usage records, invoices, invoice items ------- */
+
+/* Stripe's deleted object, {"id": ..., "object": ..., "deleted": true}: a
+ * deleted subscription item, draft invoice or invoice item. */
+static json_t *deleted_json(build *b, const void *object)
+{
+	json_t *o = object_head(b, object);
+	put_bool(b, o, "deleted", true);
+	return o;
+}
+
+/* A unix time, or null for 0 ("not set" in libfake's structs). */
+static json_t *time_or_null(int64_t t)
+{
+	return t ? json_integer((json_int_t)t) : json_null();
+}
+
+static void put_time(build *b, json_t *o, const char *key, int64_t t)
+{
+	put(b, o, key, time_or_null(t));
+}
+
+static void put_empty_array(build *b, json_t *o, const char *key)
+{
+	put(b, o, key, new_array(b));
+}
+
+static const char *collection_method_name(fake_collection_method m)
+{
+	return m == FAKE_COLLECT_SEND_INVOICE ? "send_invoice" : "charge_automatically";
+}
+
+/* The customer an object names (tombstones too), or NULL. */
+static const struct fake_customer *customer_of(const build *b, const char *id)
+{
+	return find(b, id, FAKE_OBJECT_CUSTOMER);
+}
+
+/* The test clock of a customer's billing objects: the customer's, as Stripe. */
+static void put_test_clock(build *b, json_t *o, const char *customer)
+{
+	const struct fake_customer *c = customer_of(b, customer);
+	put_str(b, o, "test_clock", c ? c->test_clock : NULL);
+}
+
+/* {"end": ..., "start": ...}: a line's or invoice item's period. */
+static json_t *period(build *b, int64_t start, int64_t end)
+{
+	json_t *o = new_object(b);
+	put_int(b, o, "end", end);
+	put_int(b, o, "start", start);
+	return o;
+}
+
+/* An amount in a decimal string, as Stripe's *_decimal fields: `amount`
+ * divided by `quantity` (> 0), with up to 12 decimal places (truncated)
+ * and no trailing zeros: 1500 / 1 -> "1500", 1000 / 3 -> "333.333333333333". */
+static json_t *decimal(build *b, const char *field, int64_t amount, int64_t quantity)
+{
+	char text[48];
+	uint64_t q = (uint64_t)quantity;
+	uint64_t a = amount < 0 ? (uint64_t)0 - (uint64_t)amount : (uint64_t)amount;
+	int n = snprintf(text, sizeof text, "%s%" PRIu64, amount < 0 ? "-" : "", a / q);
+	uint64_t rest = a % q;
+	if (rest && n > 0 && (size_t)n + 14 < sizeof text) {
+		text[n++] = '.';
+		for (int i = 0; i < 12 && rest; i++) {
+			/* rest < q <= INT64_MAX, so rest * 10 cannot overflow */
+			rest *= 10;
+			text[n++] = (char)('0' + rest / q);
+			rest %= q;
+		}
+		while (text[n - 1] == '0')
+			n--;
+		if (text[n - 1] == '.')
+			n--;
+		text[n] = '\0';
+	}
+	return str(b, field, text);
+}
+
+/* The embedded list envelope of a sub-list: `items` (count of them), at
+ * most EMBEDDED_LIST_MAX, has_more beyond. */
+static json_t *embedded_list(build *b, const void *const *items, size_t count, const char *url)
+{
+	json_t *data = new_array(b);
+	for (size_t i = 0; i < count && i < EMBEDDED_LIST_MAX; i++)
+		append(b, data, object_json(b, items[i]));
+	json_t *o = new_object(b);
+	put_str(b, o, "object", "list");
+	put(b, o, "data", data);
+	put_bool(b, o, "has_more", count > EMBEDDED_LIST_MAX);
+	put_str(b, o, "url", url);
+	return o;
+}
+
+static const char *pause_behavior_name(fake_pause_behavior behavior)
+{
+	switch (behavior) {
+	case FAKE_PAUSE_KEEP_AS_DRAFT:
+		return "keep_as_draft";
+	case FAKE_PAUSE_MARK_UNCOLLECTIBLE:
+		return "mark_uncollectible";
+	case FAKE_PAUSE_VOID:
+		return "void";
+	default:
+		return NULL;
+	}
+}
+
+static const char *trial_end_behavior_name(fake_trial_end_behavior behavior)
+{
+	switch (behavior) {
+	case FAKE_TRIAL_END_PAUSE:
+		return "pause";
+	case FAKE_TRIAL_END_CANCEL:
+		return "cancel";
+	default:
+		return "create_invoice";
+	}
+}
+
+static json_t *subscription_json(build *b, const void *object)
+{
+	const struct fake_subscription *sub = object;
+	json_t *o = object_head(b, sub);
+	put_null(b, o, "application");
+	put_null(b, o, "application_fee_percent");
+	json_t *tax = new_object(b);
+	put_bool(b, tax, "enabled", false);
+	put(b, o, "automatic_tax", tax);
+	put_int(b, o, "billing_cycle_anchor", sub->billing_cycle_anchor);
+	put_null(b, o, "billing_thresholds");
+	put_time(b, o, "cancel_at", sub->cancel_at);
+	put_bool(b, o, "cancel_at_period_end", sub->cancel_at_period_end);
+	put_time(b, o, "canceled_at", sub->canceled_at);
+	/* libfake does not record why a subscription was canceled (a request,
+	 * or dunning), nor any feedback or comment. */
+	json_t *cancellation = new_object(b);
+	put_null(b, cancellation, "comment");
+	put_null(b, cancellation, "feedback");
+	put_null(b, cancellation, "reason");
+	put(b, o, "cancellation_details", cancellation);
+	put_str(b, o, "collection_method", collection_method_name(sub->collection_method));
+	put_int(b, o, "created", sub->obj.created);
+	put_str(b, o, "currency", sub->currency);
+	put_int(b, o, "current_period_end", sub->current_period_end);
+	put_int(b, o, "current_period_start", sub->current_period_start);
+	put_str(b, o, "customer", sub->customer);
+	if (sub->collection_method == FAKE_COLLECT_SEND_INVOICE)
+		put_int(b, o, "days_until_due", sub->days_until_due);
+	else
+		put_null(b, o, "days_until_due");
+	put_str(b, o, "default_payment_method", sub->default_payment_method);
+	put_null(b, o, "default_source");
+	put_empty_array(b, o, "default_tax_rates");
+	put_str(b, o, "description", sub->description);
+	put_null(b, o, "discount");
+	put_time(b, o, "ended_at", sub->ended_at);
+	char url[FAKE_ID_MAX + 48];
+	snprintf(url, sizeof url, "/v1/subscription_items?subscription=%s", sub->obj.id);
+	put(b, o, "items", embedded_list(b, (const void *const *)sub->items, sub->item_count, url));
+	put_str(b, o, "latest_invoice", sub->latest_invoice);
+	put_bool(b, o, "livemode", false);
+	put(b, o, "metadata", metadata(b, sub->metadata));
+	put_null(b, o, "next_pending_invoice_item_invoice");
+	put_null(b, o, "on_behalf_of");
+	if (sub->pause_collection == FAKE_PAUSE_NONE) {
+		put_null(b, o, "pause_collection");
+	} else {
+		json_t *pause = new_object(b);
+		put_str(b, pause, "behavior", pause_behavior_name(sub->pause_collection));
+		put_time(b, pause, "resumes_at", sub->pause_resumes_at);
+		put(b, o, "pause_collection", pause);
+	}
+	json_t *settings = new_object(b);
+	put_null(b, settings, "payment_method_options");
+	put_null(b, settings, "payment_method_types");
+	put_str(b, settings, "save_default_payment_method", "off");
+	put(b, o, "payment_settings", settings);
+	put_null(b, o, "pending_invoice_item_interval");
+	put_null(b, o, "pending_setup_intent");
+	put_null(b, o, "pending_update");
+	put_null(b, o, "schedule");
+	put_int(b, o, "start_date", sub->start_date);
+	put_str(b, o, "status", fake_subscription_status_name(sub));
+	put_test_clock(b, o, sub->customer);
+	put_null(b, o, "transfer_data");
+	put_time(b, o, "trial_end", sub->trial_end);
+	json_t *trial = new_object(b);
+	json_t *end_behavior = new_object(b);
+	put_str(b, end_behavior, "missing_payment_method", trial_end_behavior_name(sub->trial_missing_payment_method));
+	put(b, trial, "end_behavior", end_behavior);
+	put(b, o, "trial_settings", trial);
+	put_time(b, o, "trial_start", sub->trial_start);
+	return o;
+}
+
+static json_t *subscription_item_json(build *b, const void *object)
+{
+	const struct fake_subscription_item *item = object;
+	if (item->obj.flags & FAKE__DELETED)
+		return deleted_json(b, item);
+	json_t *o = object_head(b, item);
+	put_null(b, o, "billing_thresholds");
+	put_int(b, o, "created", item->obj.created);
+	put(b, o, "metadata", metadata(b, item->metadata));
+	put(b, o, "price", object_json(b, item->price));
+	/* Stripe leaves quantity out for metered prices. */
+	if (item->price->usage_type != FAKE_USAGE_METERED)
+		put_int(b, o, "quantity", item->quantity);
+	put_str(b, o, "subscription", item->subscription);
+	put_empty_array(b, o, "tax_rates");
+	return o;
+}
+
+static json_t *usage_record_json(build *b, const void *object)
+{
+	const struct fake_usage_record *ur = object;
+	json_t *o = object_head(b, ur);
+	put_bool(b, o, "livemode", false);
+	put_int(b, o, "quantity", ur->quantity);
+	put_str(b, o, "subscription_item", ur->subscription_item);
+	put_int(b, o, "timestamp", ur->timestamp);
+	return o;
+}
+
+/* Stripe: prorations and credits are not discountable by default, other
+ * invoice items and subscription lines are. */
+static bool discountable(bool proration, int64_t amount)
+{
+	return !proration && amount >= 0;
+}
+
+static json_t *invoice_line_json(build *b, const void *object)
+{
+	const struct fake_invoice_line *line = object;
+	/* A line names its invoice item or subscription item; both know their
+	 * subscription, which never changes. */
+	const struct fake_invoice_item *ii =
+		line->invoice_item ? find(b, line->invoice_item, FAKE_OBJECT_INVOICE_ITEM) : NULL;
+	const struct fake_subscription_item *si =
+		line->subscription_item ? find(b, line->subscription_item, FAKE_OBJECT_SUBSCRIPTION_ITEM) : NULL;
+	const char *subscription = ii ? ii->subscription : si ? si->subscription : NULL;
+	const struct fake_subscription *sub = find(b, subscription, FAKE_OBJECT_SUBSCRIPTION);
+
+	json_t *o = object_head(b, line);
+	put_int(b, o, "amount", line->amount);
+	put_int(b, o, "amount_excluding_tax", line->amount);
+	put_str(b, o, "currency", line->currency);
+	put_str(b, o, "description", line->description);
+	put_empty_array(b, o, "discount_amounts");
+	put_bool(b, o, "discountable", line->invoice_item ? discountable(line->proration, line->amount) : true);
+	put_empty_array(b, o, "discounts");
+	if (line->invoice_item)
+		put_str(b, o, "invoice_item", line->invoice_item);
+	put_bool(b, o, "livemode", false);
+	/* Stripe: an invoice item's line carries the item's metadata, a
+	 * subscription line the subscription's. */
+	if (line->invoice_item)
+		put(b, o, "metadata", metadata(b, ii ? ii->metadata : NULL));
+	else
+		put(b, o, "metadata", metadata(b, sub ? sub->metadata : NULL));
+	put(b, o, "period", period(b, line->period_start, line->period_end));
+	put(b, o, "price", line->price ? object_json(b, line->price) : json_null());
+	put_bool(b, o, "proration", line->proration);
+	json_t *details = new_object(b);
+	put_null(b, details, "credited_items");
+	put(b, o, "proration_details", details);
+	put_int(b, o, "quantity", line->quantity);
+	put_str(b, o, "subscription", subscription);
+	if (line->subscription_item)
+		put_str(b, o, "subscription_item", line->subscription_item);
+	put_empty_array(b, o, "tax_amounts");
+	put_empty_array(b, o, "tax_rates");
+	put_str(b, o, "type", fake_invoice_line_type(line));
+	if (line->quantity > 0)
+		put(b, o, "unit_amount_excluding_tax", decimal(b, "unit_amount_excluding_tax", line->amount, line->quantity));
+	else
+		put(b, o, "unit_amount_excluding_tax",
+		    decimal(b, "unit_amount_excluding_tax", line->price ? line->price->unit_amount : line->amount, 1));
+	return o;
+}
+
+static json_t *invoice_json(build *b, const void *object)
+{
+	const struct fake_invoice *inv = object;
+	if (inv->obj.flags & FAKE__DELETED)
+		return deleted_json(b, inv);
+	/* An upcoming-invoice preview has no id: Stripe leaves the member out. */
+	json_t *o = new_object(b);
+	if (inv->obj.id)
+		put_str(b, o, "id", inv->obj.id);
+	put_str(b, o, "object", "invoice");
+	bool preview = !inv->obj.id;
+	bool finalized = inv->status != FAKE_INVOICE_DRAFT;
+	/* The customer's details as they are now: libfake's invoice keeps no
+	 * copy of them (Stripe freezes them when it finalizes the invoice). */
+	const struct fake_customer *c = customer_of(b, inv->customer);
+	const struct fake_subscription *sub = find(b, inv->subscription, FAKE_OBJECT_SUBSCRIPTION);
+
+	put_str(b, o, "account_country", "US");
+	put_null(b, o, "account_name");
+	put_null(b, o, "account_tax_ids");
+	put_int(b, o, "amount_due", inv->amount_due);
+	put_int(b, o, "amount_paid", inv->amount_paid);
+	put_int(b, o, "amount_remaining", inv->amount_remaining);
+	put_int(b, o, "amount_shipping", 0);
+	put_null(b, o, "application");
+	put_null(b, o, "application_fee_amount");
+	put_int(b, o, "attempt_count", inv->attempt_count);
+	put_bool(b, o, "attempted", inv->attempted);
+	put_bool(b, o, "auto_advance", inv->auto_advance);
+	json_t *tax = new_object(b);
+	put_bool(b, tax, "enabled", false);
+	put_null(b, tax, "status");
+	put(b, o, "automatic_tax", tax);
+	put_str(b, o, "billing_reason", fake_invoice_billing_reason_name(inv));
+	put_str(b, o, "charge", inv->charge);
+	put_str(b, o, "collection_method", collection_method_name(inv->collection_method));
+	put_int(b, o, "created", inv->obj.created);
+	put_str(b, o, "currency", inv->currency);
+	put_null(b, o, "custom_fields");
+	put_str(b, o, "customer", inv->customer);
+	put_null(b, o, "customer_address");
+	put_str(b, o, "customer_email", c ? c->email : NULL);
+	put_str(b, o, "customer_name", c ? c->name : NULL);
+	put_str(b, o, "customer_phone", c ? c->phone : NULL);
+	put_null(b, o, "customer_shipping");
+	put_str(b, o, "customer_tax_exempt", "none");
+	put_empty_array(b, o, "customer_tax_ids");
+	put_str(b, o, "default_payment_method", inv->default_payment_method);
+	put_null(b, o, "default_source");
+	put_empty_array(b, o, "default_tax_rates");
+	put_str(b, o, "description", inv->description);
+	put_null(b, o, "discount");
+	put_empty_array(b, o, "discounts");
+	put_time(b, o, "due_date", inv->due_date);
+	put_time(b, o, "effective_at", inv->finalized_at);
+	/* No customer balance is applied to invoices: it ends as it started, at 0. */
+	put(b, o, "ending_balance", finalized ? json_integer(0) : json_null());
+	put_null(b, o, "footer");
+	put_null(b, o, "from_invoice");
+	put_null(b, o, "hosted_invoice_url");
+	put_null(b, o, "invoice_pdf");
+	put_null(b, o, "last_finalization_error");
+	put_null(b, o, "latest_revision");
+	char url[FAKE_ID_MAX + 64];
+	if (!preview)
+		snprintf(url, sizeof url, "/v1/invoices/%s/lines", inv->obj.id);
+	else if (inv->subscription)
+		snprintf(url, sizeof url, "/v1/invoices/upcoming/lines?subscription=%s", inv->subscription);
+	else
+		snprintf(url, sizeof url, "/v1/invoices/upcoming/lines");
+	put(b, o, "lines", embedded_list(b, (const void *const *)inv->lines, inv->line_count, url));
+	put_bool(b, o, "livemode", false);
+	put(b, o, "metadata", metadata(b, inv->metadata));
+	put_time(b, o, "next_payment_attempt", inv->next_payment_attempt);
+	put_str(b, o, "number", inv->number);
+	put_null(b, o, "on_behalf_of");
+	put_bool(b, o, "paid", inv->status == FAKE_INVOICE_PAID);
+	put_bool(b, o, "paid_out_of_band", inv->paid_out_of_band);
+	put_str(b, o, "payment_intent", inv->payment_intent);
+	json_t *settings = new_object(b);
+	put_null(b, settings, "default_mandate");
+	put_null(b, settings, "payment_method_options");
+	put_null(b, settings, "payment_method_types");
+	put(b, o, "payment_settings", settings);
+	put_int(b, o, "period_end", inv->period_end);
+	put_int(b, o, "period_start", inv->period_start);
+	put_int(b, o, "post_payment_credit_notes_amount", 0);
+	put_int(b, o, "pre_payment_credit_notes_amount", 0);
+	put_null(b, o, "quote");
+	put_null(b, o, "receipt_number");
+	put_null(b, o, "rendering_options");
+	put_null(b, o, "shipping_cost");
+	put_null(b, o, "shipping_details");
+	put_int(b, o, "starting_balance", 0);
+	put_null(b, o, "statement_descriptor");
+	put_str(b, o, "status", fake_invoice_status_name(inv));
+	json_t *transitions = new_object(b);
+	put_time(b, transitions, "finalized_at", inv->finalized_at);
+	put_time(b, transitions, "marked_uncollectible_at", inv->marked_uncollectible_at);
+	put_time(b, transitions, "paid_at", inv->paid_at);
+	put_time(b, transitions, "voided_at", inv->voided_at);
+	put(b, o, "status_transitions", transitions);
+	put_str(b, o, "subscription", inv->subscription);
+	json_t *details = new_object(b);
+	put(b, details, "metadata", sub ? metadata(b, sub->metadata) : json_null());
+	put(b, o, "subscription_details", details);
+	put_int(b, o, "subtotal", inv->subtotal);
+	put_int(b, o, "subtotal_excluding_tax", inv->subtotal);
+	put_null(b, o, "tax");
+	put_test_clock(b, o, inv->customer);
+	put_int(b, o, "total", inv->total);
+	put_empty_array(b, o, "total_discount_amounts");
+	put_int(b, o, "total_excluding_tax", inv->total);
+	put_empty_array(b, o, "total_tax_amounts");
+	put_null(b, o, "transfer_data");
+	/* Webhooks go out synchronously in the fake: delivered (or none to
+	 * deliver) as the invoice was created. A preview sends none. */
+	put_time(b, o, "webhooks_delivered_at", preview ? 0 : inv->obj.created);
+	return o;
+}
+
+static json_t *invoice_item_json(build *b, const void *object)
+{
+	const struct fake_invoice_item *ii = object;
+	if (ii->obj.flags & FAKE__DELETED)
+		return deleted_json(b, ii);
+	json_t *o = object_head(b, ii);
+	put_int(b, o, "amount", ii->amount);
+	put_str(b, o, "currency", ii->currency);
+	put_str(b, o, "customer", ii->customer);
+	put_int(b, o, "date", ii->obj.created);
+	put_str(b, o, "description", ii->description);
+	put_bool(b, o, "discountable", discountable(ii->proration, ii->amount));
+	put_empty_array(b, o, "discounts");
+	put_str(b, o, "invoice", ii->invoice);
+	put_bool(b, o, "livemode", false);
+	put(b, o, "metadata", metadata(b, ii->metadata));
+	put(b, o, "period", period(b, ii->period_start, ii->period_end));
+	put(b, o, "price", ii->price ? object_json(b, ii->price) : json_null());
+	put_bool(b, o, "proration", ii->proration);
+	put_int(b, o, "quantity", ii->quantity);
+	put_str(b, o, "subscription", ii->subscription);
+	if (ii->subscription_item)
+		put_str(b, o, "subscription_item", ii->subscription_item);
+	put_empty_array(b, o, "tax_rates");
+	put_test_clock(b, o, ii->customer);
+	put_int(b, o, "unit_amount", ii->unit_amount);
+	put(b, o, "unit_amount_decimal", decimal(b, "unit_amount_decimal", ii->unit_amount, 1));
 	return o;
 }
 
@@ -840,6 +1277,12 @@ static const builder_fn builders[FAKE_OBJECT_TYPE_COUNT] = {
 	[FAKE_OBJECT_BALANCE_TRANSACTION] = balance_transaction_json,
 	[FAKE_OBJECT_SETUP_INTENT] = setup_intent_json,
 	[FAKE_OBJECT_WEBHOOK_ENDPOINT] = webhook_endpoint_json,
+	[FAKE_OBJECT_SUBSCRIPTION] = subscription_json,
+	[FAKE_OBJECT_SUBSCRIPTION_ITEM] = subscription_item_json,
+	[FAKE_OBJECT_USAGE_RECORD] = usage_record_json,
+	[FAKE_OBJECT_INVOICE] = invoice_json,
+	[FAKE_OBJECT_INVOICE_LINE] = invoice_line_json,
+	[FAKE_OBJECT_INVOICE_ITEM] = invoice_item_json,
 };
 
 static builder_fn builder_of(const void *object)

@@ -250,6 +250,8 @@ static int confirm(void *out, fake_processor *p, fake__ctx *ctx)
 	    fake__payment_method_check_owner(p, pi->customer, pm))
 		return p->error->status;
 	int rc = fake__payment_intent_attempt(p, ctx, pi, pm, c->off_session);
+	if (!rc && fake__invoice_paid_by(p, ctx, pi))
+		return p->error->status;
 	if (!rc)
 		*(const fake_payment_intent **)out = pi;
 	return rc;
@@ -280,7 +282,7 @@ static int authenticate(void *out, fake_processor *p, fake__ctx *ctx)
 		return p->error->status;
 	struct fake_payment_intent next = *pi;
 	if (succeed) {
-		if (settle(p, ctx, pi, &next, pm, NULL))
+		if (settle(p, ctx, pi, &next, pm, NULL) || fake__invoice_paid_by(p, ctx, pi))
 			return p->error->status;
 		/* Authenticated with its customer: later off-session payments need no 3DS. */
 		if (pi->customer && fake__same(pm->customer, pi->customer)) {

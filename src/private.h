@@ -825,6 +825,9 @@ int fake__invoice_finalize(fake_processor *p, fake__ctx *ctx, struct fake_invoic
  * FAKE_ECARD with ctx->keep, as a declined payment intent does. */
 int fake__invoice_collect(fake_processor *p, fake__ctx *ctx, struct fake_invoice *inv, const char *pm_id,
 			  bool off_session, bool automatic);
+/* The customer completed a payment of the invoice's payment intent
+ * (3D Secure, or a confirmation by hand): the invoice is paid. */
+int fake__invoice_paid_by(fake_processor *p, fake__ctx *ctx, const struct fake_payment_intent *pi);
 int fake__invoice_void(fake_processor *p, fake__ctx *ctx, struct fake_invoice *inv);
 int fake__invoice_mark_uncollectible(fake_processor *p, fake__ctx *ctx, struct fake_invoice *inv);
 /* Finalizes a draft and collects it at once (or sends it), as automatic
@@ -890,6 +893,8 @@ struct fake_processor {
 	size_t created_len;
 	size_t created_cap;
 	fake__undo undo;              /* versions the current transaction overwrote */
+	fake__object *last_snapshot;  /* the last snapshot taken (store.c), shared while unchanged */
+	const void *last_snapshot_of; /* the object it was taken of */
 
 	fake__timeline timeline;
 

@@ -342,6 +342,8 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 				      ? (c->days_until_due ? c->days_until_due : DAYS_UNTIL_DUE_DEFAULT)
 				      : 0;
 	sub->cancel_at_period_end = c->cancel_at_period_end;
+	/* Stripe: canceled_at is the time of the request that set it (as update). */
+	sub->canceled_at = c->cancel_at_period_end ? now : 0;
 	sub->cancel_at = c->cancel_at;
 	sub->trial_missing_payment_method = c->trial_missing_payment_method;
 	bool ok = true;
@@ -470,8 +472,11 @@ static int update_sub(fake_processor *p, fake__ctx *ctx, struct fake_subscriptio
 		if (set_store(p, &next, &set))
 			return p->error->status;
 	}
-	if (c->cancel_at_period_end != FAKE_FLAG_UNCHANGED)
+	if (c->cancel_at_period_end != FAKE_FLAG_UNCHANGED) {
+		/* Stripe: canceled_at is the time of the request that set it. */
 		next.cancel_at_period_end = c->cancel_at_period_end == FAKE_FLAG_SET;
+		next.canceled_at = next.cancel_at_period_end ? p->timeline.now : 0;
+	}
 	if (c->cancel_at)
 		next.cancel_at = c->cancel_at == FAKE_TIME_CLEAR ? 0 : c->cancel_at;
 	if (c->pause_collection) {
@@ -498,11 +503,12 @@ static int update_sub(fake_processor *p, fake__ctx *ctx, struct fake_subscriptio
 	if (fake__metadata_merge(&next.metadata, p, sub->metadata, c->metadata, c->metadata_count, false))
 		return p->error->status;
 
-	static const char *const names[] = { "items", "cancel_at_period_end", "cancel_at", "pause_collection",
-					     "default_payment_method", "description", "metadata", "trial_end",
-					     "current_period_end" };
+	static const char *const names[] = { "items", "cancel_at_period_end", "canceled_at", "cancel_at",
+					     "pause_collection", "default_payment_method", "description", "metadata",
+					     "trial_end", "current_period_end" };
 	bool differs[] = { next.items != sub->items,
 			   next.cancel_at_period_end != sub->cancel_at_period_end,
+			   next.canceled_at != sub->canceled_at,
 			   next.cancel_at != sub->cancel_at,
 			   next.pause_collection != sub->pause_collection || next.pause_resumes_at != sub->pause_resumes_at,
 			   !fake__same(next.default_payment_method, sub->default_payment_method),

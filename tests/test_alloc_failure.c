@@ -12,7 +12,15 @@
  * ids may differ, and the fingerprint leaves them out.
  *
  * block_size is 256 so that most creates need a fresh block and the
- * failure points are many.
+ * failure points are many. The billing operations run on a state with
+ * subscriptions, invoices and invoice items (prepare_billing()) whose
+ * timeline heap is full, so that scheduling billing work needs memory too;
+ * the probe then runs 40 days of the billing timeline.
+ *
+ * A clock advance that runs billing work may fail too: it must stop at the
+ * due time of the job that failed, that job undone and still due, and a
+ * second advance must end exactly as an advance that never failed
+ * (test_alloc_failure_clock_advance_billing).
  */
 #include "helpers.h"
 
@@ -23,6 +31,36 @@
 static const char *str_or(const char *s)
 {
 	return s ? s : "-";
+}
+
+/* Prints where two texts first differ (cmocka cuts long messages short):
+ * the line number and a few lines of each from there. */
+static void print_difference(const char *want, const char *got)
+{
+	want = want ? want : "";
+	got = got ? got : "";
+	size_t line = 1;
+	const char *w = want, *g = got;
+	while (*w && *w == *g) {
+		if (*w == '\n') {
+			line++;
+			want = w + 1;
+			got = g + 1;
+		}
+		w++;
+		g++;
+	}
+	print_error("first difference at line %zu\n", line);
+	for (int k = 0; k < 2; k++) {
+		const char *s = k ? got : want;
+		print_error("%s:\n", k ? "got" : "expected");
+		for (int i = 0; i < 6 && *s; i++) {
+			const char *eol = strchr(s, '\n');
+			int n = eol ? (int)(eol - s) : (int)strlen(s);
+			print_error("  %.*s\n", n, s);
+			s += n + (eol != NULL);
+		}
+	}
 }
 
 /* ---- the fixture: a processor on a test allocator ------------------------------ */
@@ -261,6 +299,163 @@ static void prepare_payments(fx *f)
 	assert_int_equal(fake_error_last(p)->status, 0);
 }
 
+
+/*
+ * Fills the timeline to the capacity of its heap with callbacks ten years
+ * ahead (they never run here), so that the next job scheduled must grow
+ * the heap: its allocation can then fail like any other. (Vectors grow by
+ * doubling, so without this an operation would rarely reach that point.)
+ */
+static void fill_timeline(fx *f)
+{
+	fake_processor *p = f->p;
+	int64_t later = fake_clock_now(p) + 3650 * 86400;
+	size_t cap = 0;
+	while (!cap || fake_clock_pending(p) < cap) {
+		unsigned long before = f->a.calls;
+		check_ok(p, fake_clock_schedule(p, later, on_scheduled, f));
+		size_t len = fake_clock_pending(p);
+		if (!cap && f->a.calls != before)
+			cap = len == 1 ? 8 : 2 * (len - 1); /* fake__grow doubles from 8 */
+	}
+	/* the next one needs memory */
+	f->fail_all = true;
+	assert_int_equal(fake_clock_schedule(p, later, on_scheduled, f), FAKE_ENOMEM);
+	f->fail_all = false;
+	assert_int_equal(fake_clock_pending(p), cap);
+}
+
+/* A subscription item param on price (0: quantity 1). */
+static fake_subscription_item_params item_on(const char *price, int64_t quantity)
+{
+	fake_subscription_item_params it = { NULL, price, NULL, quantity, false, NULL, 0 };
+	return it;
+}
+
+/*
+ * Billing on top of the prepared state (for the billing operations and
+ * the billing advance), two days after it was prepared:
+ *   price_fake_00003 metered monthly, 50 per unit; price_fake_00004
+ *                    one-time 700; price_fake_00005 monthly 300 (an add-on)
+ *   sub_fake_00001   cus_fake_00002 (default pm_fake_00002), active:
+ *                    si_fake_00001 price_fake_00001 x 2, si_fake_00002
+ *                    metered with 7 units used; in_fake_00001 paid
+ *   sub_fake_00002   cus_fake_00001 (no default payment method), trialing
+ *                    14 days: in_fake_00002 ($0, paid)
+ *   sub_fake_00003   cus_fake_00004 (no payment method), its one-day trial
+ *                    ended: paused; in_fake_00003 ($0, paid)
+ *   sub_fake_00004   cus_fake_00002, send_invoice, yearly, 5 days until
+ *                    due: in_fake_00004 open and sent
+ *   in_fake_00005    cus_fake_00002 draft: ii_fake_00002 (price_fake_00004 x 2)
+ *   in_fake_00006    cus_fake_00002 open (not charged): ii_fake_00003 (1200)
+ *   ii_fake_00001    cus_fake_00001, 500 usd, pending
+ * and the timeline filled (fill_timeline()).
+ */
+static void prepare_billing(fx *f)
+{
+	fake_processor *p = f->p;
+	const fake_price *price = NULL;
+	fake_price_create_params pc = FAKE_PRICE_CREATE_PARAMS_INIT;
+	pc.product = "prod_fake_00001";
+	pc.currency = "usd";
+	pc.unit_amount = 50;
+	pc.interval = FAKE_INTERVAL_MONTH;
+	pc.usage_type = FAKE_USAGE_METERED;
+	check_ok(p, fake_price_create(&price, p, &pc, NULL));
+	assert_string_equal(fake_price_id(price), "price_fake_00003");
+	fake_price_create_params po = FAKE_PRICE_CREATE_PARAMS_INIT;
+	po.product = "prod_fake_00001";
+	po.currency = "usd";
+	po.unit_amount = 700;
+	check_ok(p, fake_price_create(&price, p, &po, NULL));
+	fake_price_create_params pa = FAKE_PRICE_CREATE_PARAMS_INIT;
+	pa.product = "prod_fake_00001";
+	pa.currency = "usd";
+	pa.unit_amount = 300;
+	pa.interval = FAKE_INTERVAL_MONTH;
+	check_ok(p, fake_price_create(&price, p, &pa, NULL));
+	assert_string_equal(fake_price_id(price), "price_fake_00005");
+
+	const fake_subscription *sub = NULL;
+	fake_subscription_item_params items[] = { item_on("price_fake_00001", 2), item_on("price_fake_00003", 0) };
+	fake_subscription_create_params sc = FAKE_SUBSCRIPTION_CREATE_PARAMS_INIT;
+	sc.customer = "cus_fake_00002";
+	sc.items = items;
+	sc.item_count = 2;
+	check_ok(p, fake_subscription_create(&sub, p, &sc, NULL));
+	assert_string_equal(fake_subscription_status_name(sub), "active");
+
+	fake_subscription_item_params trial_item = item_on("price_fake_00001", 0);
+	fake_subscription_create_params tc = FAKE_SUBSCRIPTION_CREATE_PARAMS_INIT;
+	tc.customer = "cus_fake_00001";
+	tc.items = &trial_item;
+	tc.item_count = 1;
+	tc.trial_period_days = 14;
+	check_ok(p, fake_subscription_create(&sub, p, &tc, NULL));
+	assert_string_equal(fake_subscription_status_name(sub), "trialing");
+
+	tc.customer = "cus_fake_00004";
+	tc.trial_period_days = 1;
+	tc.trial_missing_payment_method = FAKE_TRIAL_END_PAUSE;
+	check_ok(p, fake_subscription_create(&sub, p, &tc, NULL));
+
+	fake_subscription_item_params yearly = item_on("price_fake_00002", 0);
+	fake_subscription_create_params yc = FAKE_SUBSCRIPTION_CREATE_PARAMS_INIT;
+	yc.customer = "cus_fake_00002";
+	yc.items = &yearly;
+	yc.item_count = 1;
+	yc.collection_method = FAKE_COLLECT_SEND_INVOICE;
+	yc.days_until_due = 5;
+	check_ok(p, fake_subscription_create(&sub, p, &yc, NULL));
+	assert_string_equal(fake_subscription_id(sub), "sub_fake_00004");
+	assert_string_equal(fake_subscription_latest_invoice(sub), "in_fake_00004");
+
+	const fake_invoice_item *ii = NULL;
+	fake_invoice_item_create_params ic = FAKE_INVOICE_ITEM_CREATE_PARAMS_INIT;
+	ic.customer = "cus_fake_00001";
+	ic.amount = 500;
+	ic.currency = "usd";
+	ic.description = "setup fee";
+	check_ok(p, fake_invoice_item_create(&ii, p, &ic, NULL));
+	assert_string_equal(fake_invoice_item_id(ii), "ii_fake_00001");
+
+	const fake_invoice *inv = NULL;
+	fake_invoice_create_params dc = FAKE_INVOICE_CREATE_PARAMS_INIT;
+	dc.customer = "cus_fake_00002";
+	dc.exclude_pending_items = true;
+	check_ok(p, fake_invoice_create(&inv, p, &dc, NULL));
+	assert_string_equal(fake_invoice_id(inv), "in_fake_00005");
+	fake_invoice_item_create_params ic2 = FAKE_INVOICE_ITEM_CREATE_PARAMS_INIT;
+	ic2.customer = "cus_fake_00002";
+	ic2.price = "price_fake_00004";
+	ic2.quantity = 2;
+	ic2.invoice = "in_fake_00005";
+	check_ok(p, fake_invoice_item_create(&ii, p, &ic2, NULL));
+	fake_invoice_item_create_params ic3 = FAKE_INVOICE_ITEM_CREATE_PARAMS_INIT;
+	ic3.customer = "cus_fake_00002";
+	ic3.amount = 1200;
+	ic3.currency = "usd";
+	check_ok(p, fake_invoice_item_create(&ii, p, &ic3, NULL));
+	fake_invoice_create_params oc = FAKE_INVOICE_CREATE_PARAMS_INIT;
+	oc.customer = "cus_fake_00002";
+	check_ok(p, fake_invoice_create(&inv, p, &oc, NULL));
+	assert_string_equal(fake_invoice_id(inv), "in_fake_00006");
+	assert_int_equal(fake_invoice_line_count(inv), 1);
+	check_ok(p, fake_invoice_finalize(&inv, p, "in_fake_00006", NULL));
+	assert_string_equal(fake_invoice_status_name(inv), "open");
+
+	check_ok(p, fake_clock_advance(p, 2 * 86400));
+	check_ok(p, fake_subscription_retrieve(&sub, p, "sub_fake_00003", NULL));
+	assert_string_equal(fake_subscription_status_name(sub), "paused");
+	const fake_usage_record *ur = NULL;
+	fake_usage_record_params up = FAKE_USAGE_RECORD_PARAMS_INIT;
+	up.subscription_item = "si_fake_00002";
+	up.quantity = 7;
+	check_ok(p, fake_usage_record_create(&ur, p, &up, NULL));
+	assert_int_equal(fake_error_last(p)->status, 0);
+	fill_timeline(f);
+}
+
 static void finish(fx *f)
 {
 	fake_processor_free(f->p);
@@ -407,6 +602,181 @@ static void add_payments(text *t, fake_processor *p)
 	text_add(t, "\n");
 }
 
+
+/* An object id of the form prefix + number, as the processor writes them. */
+static void object_id(char *id, size_t size, const char *prefix, int i)
+{
+	snprintf(id, size, "%s%05d", prefix, i);
+}
+
+/* The numbers of consecutive missing ids after which an id scan stops
+ * (deleted subscription items, invoice items and drafts are missing). */
+#define GAP_MAX 6
+
+static void add_subscription(text *t, fake_processor *p, const fake_subscription *sub)
+{
+	text_add(t,
+		 "sub %s created=%" PRId64 " customer=%s %s %s items=%zu period=%" PRId64 "..%" PRId64 " anchor=%" PRId64
+		 " start=%" PRId64 " trial=%" PRId64 "..%" PRId64 " cancel_at_period_end=%d cancel_at=%" PRId64
+		 " canceled_at=%" PRId64 " ended_at=%" PRId64 " latest=%s pm=%s collection=%d due_days=%u pause=%d/%" PRId64
+		 " trial_missing=%d desc=%s",
+		 fake_subscription_id(sub), fake_subscription_created(sub), fake_subscription_customer(sub),
+		 fake_subscription_status_name(sub), str_or(fake_subscription_currency(sub)),
+		 fake_subscription_item_count(sub), fake_subscription_current_period_start(sub),
+		 fake_subscription_current_period_end(sub), fake_subscription_billing_cycle_anchor(sub),
+		 fake_subscription_start_date(sub), fake_subscription_trial_start(sub), fake_subscription_trial_end(sub),
+		 (int)fake_subscription_cancel_at_period_end(sub), fake_subscription_cancel_at(sub),
+		 fake_subscription_canceled_at(sub), fake_subscription_ended_at(sub),
+		 str_or(fake_subscription_latest_invoice(sub)), str_or(fake_subscription_default_payment_method(sub)),
+		 (int)fake_subscription_collection_method(sub), fake_subscription_days_until_due(sub),
+		 (int)fake_subscription_pause_collection(sub), fake_subscription_pause_resumes_at(sub),
+		 (int)fake_subscription_trial_missing_payment_method(sub), str_or(fake_subscription_description(sub)));
+	add_metadata(t, fake_subscription_metadata(sub));
+	text_add(t, "\n");
+	for (size_t k = 0; k < fake_subscription_item_count(sub); k++) {
+		const fake_subscription_item *item = fake_subscription_item_at(sub, k);
+		text_add(t, "  item %s created=%" PRId64 " sub=%s price=%s quantity=%" PRId64 " usage=%" PRId64,
+			 fake_subscription_item_id(item), fake_subscription_item_created(item),
+			 fake_subscription_item_subscription(item), fake_price_id(fake_subscription_item_price(item)),
+			 fake_subscription_item_quantity(item), fake_subscription_item_usage(p, item));
+		add_metadata(t, fake_subscription_item_metadata(item));
+		text_add(t, "\n");
+	}
+}
+
+static void add_invoice(text *t, const fake_invoice *inv)
+{
+	text_add(t,
+		 "invoice %s created=%" PRId64 " customer=%s sub=%s %s reason=%s collection=%d %s number=%s lines=%zu"
+		 " subtotal=%" PRId64 " total=%" PRId64 " due=%" PRId64 " paid=%" PRId64 " remaining=%" PRId64
+		 " attempts=%u/%d next_attempt=%" PRId64 " period=%" PRId64 "..%" PRId64 " due_date=%" PRId64
+		 " auto=%d oob=%d pi=%s charge=%s pm=%s finalized=%" PRId64 " paid_at=%" PRId64 " voided=%" PRId64
+		 " uncollectible=%" PRId64 " desc=%s",
+		 str_or(fake_invoice_id(inv)), fake_invoice_created(inv), fake_invoice_customer(inv),
+		 str_or(fake_invoice_subscription(inv)), fake_invoice_status_name(inv), fake_invoice_billing_reason_name(inv),
+		 (int)fake_invoice_collection_method(inv), str_or(fake_invoice_currency(inv)),
+		 str_or(fake_invoice_number(inv)), fake_invoice_line_count(inv), fake_invoice_subtotal(inv),
+		 fake_invoice_total(inv), fake_invoice_amount_due(inv), fake_invoice_amount_paid(inv),
+		 fake_invoice_amount_remaining(inv), fake_invoice_attempt_count(inv), (int)fake_invoice_attempted(inv),
+		 fake_invoice_next_payment_attempt(inv), fake_invoice_period_start(inv), fake_invoice_period_end(inv),
+		 fake_invoice_due_date(inv), (int)fake_invoice_auto_advance(inv), (int)fake_invoice_paid_out_of_band(inv),
+		 str_or(fake_invoice_payment_intent(inv)), str_or(fake_invoice_charge(inv)),
+		 str_or(fake_invoice_default_payment_method(inv)), fake_invoice_finalized_at(inv),
+		 fake_invoice_paid_at(inv), fake_invoice_voided_at(inv), fake_invoice_marked_uncollectible_at(inv),
+		 str_or(fake_invoice_description(inv)));
+	add_metadata(t, fake_invoice_metadata(inv));
+	text_add(t, "\n");
+	for (size_t k = 0; k < fake_invoice_line_count(inv); k++) {
+		const fake_invoice_line *l = fake_invoice_line_at(inv, k);
+		text_add(t,
+			 "  line %s %" PRId64 " %s %s %s price=%s quantity=%" PRId64 " proration=%d period=%" PRId64
+			 "..%" PRId64 " ii=%s si=%s\n",
+			 fake_invoice_line_id(l), fake_invoice_line_amount(l), str_or(fake_invoice_line_currency(l)),
+			 str_or(fake_invoice_line_description(l)), fake_invoice_line_type(l),
+			 str_or(fake_price_id(fake_invoice_line_price(l))), fake_invoice_line_quantity(l),
+			 (int)fake_invoice_line_proration(l), fake_invoice_line_period_start(l),
+			 fake_invoice_line_period_end(l), str_or(fake_invoice_line_invoice_item(l)),
+			 str_or(fake_invoice_line_subscription_item(l)));
+	}
+}
+
+static void add_invoice_item(text *t, const fake_invoice_item *ii)
+{
+	text_add(t,
+		 "ii %s customer=%s %" PRId64 " %s price=%s quantity=%" PRId64 " unit=%" PRId64 " invoice=%s sub=%s si=%s"
+		 " proration=%d period=%" PRId64 "..%" PRId64 " desc=%s",
+		 fake_invoice_item_id(ii), fake_invoice_item_customer(ii), fake_invoice_item_amount(ii),
+		 str_or(fake_invoice_item_currency(ii)), str_or(fake_price_id(fake_invoice_item_price(ii))),
+		 fake_invoice_item_quantity(ii), fake_invoice_item_unit_amount(ii), str_or(fake_invoice_item_invoice(ii)),
+		 str_or(fake_invoice_item_subscription(ii)), str_or(fake_invoice_item_subscription_item(ii)),
+		 (int)fake_invoice_item_proration(ii), fake_invoice_item_period_start(ii), fake_invoice_item_period_end(ii),
+		 str_or(fake_invoice_item_description(ii)));
+	add_metadata(t, fake_invoice_item_metadata(ii));
+	text_add(t, "\n");
+}
+
+/* Every subscription, subscription item, invoice and invoice item, and their lists. */
+static void add_billing(text *t, fake_processor *p)
+{
+	char id[32];
+	for (int i = 1, gap = 0; gap < GAP_MAX; i++) {
+		const fake_subscription *sub = NULL;
+		object_id(id, sizeof(id), "sub_fake_", i);
+		int rc = fake_subscription_retrieve(&sub, p, id, NULL);
+		if (rc == FAKE_ENOTFOUND) {
+			gap++;
+			continue;
+		}
+		check_ok(p, rc);
+		gap = 0;
+		add_subscription(t, p, sub);
+	}
+	for (int i = 1, gap = 0; gap < GAP_MAX; i++) {
+		const fake_subscription_item *item = NULL;
+		object_id(id, sizeof(id), "si_fake_", i);
+		int rc = fake_subscription_item_retrieve(&item, p, id, NULL);
+		if (rc == FAKE_ENOTFOUND) {
+			text_add(t, "si %s missing\n", id);
+			gap++;
+			continue;
+		}
+		check_ok(p, rc);
+		gap = 0;
+		text_add(t, "si %s price=%s quantity=%" PRId64 " usage=%" PRId64 "\n", id,
+			 fake_price_id(fake_subscription_item_price(item)), fake_subscription_item_quantity(item),
+			 fake_subscription_item_usage(p, item));
+	}
+	for (int i = 1, gap = 0; gap < GAP_MAX; i++) {
+		const fake_invoice *inv = NULL;
+		object_id(id, sizeof(id), "in_fake_", i);
+		int rc = fake_invoice_retrieve(&inv, p, id, NULL);
+		if (rc == FAKE_ENOTFOUND) {
+			text_add(t, "invoice %s missing\n", id);
+			gap++;
+			continue;
+		}
+		check_ok(p, rc);
+		gap = 0;
+		add_invoice(t, inv);
+	}
+	for (int i = 1, gap = 0; gap < GAP_MAX; i++) {
+		const fake_invoice_item *ii = NULL;
+		object_id(id, sizeof(id), "ii_fake_", i);
+		int rc = fake_invoice_item_retrieve(&ii, p, id, NULL);
+		if (rc == FAKE_ENOTFOUND) {
+			text_add(t, "ii %s missing\n", id);
+			gap++;
+			continue;
+		}
+		check_ok(p, rc);
+		gap = 0;
+		add_invoice_item(t, ii);
+	}
+	fake_list page;
+	fake_subscription_list_params slp = FAKE_SUBSCRIPTION_LIST_PARAMS_INIT;
+	slp.page.limit = 100;
+	slp.status = "all";
+	check_ok(p, fake_subscription_list(&page, p, &slp, NULL));
+	text_add(t, "listed subscriptions:");
+	for (size_t k = 0; k < page.count; k++)
+		text_add(t, " %s", fake_subscription_id(page.data[k]));
+	text_add(t, "\n");
+	fake_invoice_list_params ilp = FAKE_INVOICE_LIST_PARAMS_INIT;
+	ilp.page.limit = 100;
+	check_ok(p, fake_invoice_list(&page, p, &ilp, NULL));
+	text_add(t, "listed invoices:");
+	for (size_t k = 0; k < page.count; k++)
+		text_add(t, " %s", fake_invoice_id(page.data[k]));
+	text_add(t, "\n");
+	fake_invoice_item_list_params iilp = FAKE_INVOICE_ITEM_LIST_PARAMS_INIT;
+	iilp.page.limit = 100;
+	check_ok(p, fake_invoice_item_list(&page, p, &iilp, NULL));
+	text_add(t, "listed invoice items:");
+	for (size_t k = 0; k < page.count; k++)
+		text_add(t, " %s", fake_invoice_item_id(page.data[k]));
+	text_add(t, "\n");
+}
+
 /*
  * Everything a user can see, then a probe that changes the processor.
  * Taken with the allocator disarmed.
@@ -505,6 +875,7 @@ static void fingerprint(fx *f, text *t)
 			 fake_event_previous_attribute_count(e));
 	}
 	add_payments(t, p);
+	add_billing(t, p);
 	text_add(t, "subscriber calls=%d extra=%d\n", f->sub_calls, f->extra_sub_calls);
 
 	/* the probe: the next ids, the events they cause, what the timeline runs */
@@ -557,11 +928,51 @@ static void fingerprint(fx *f, text *t)
 		 fake_clock_pending(p), f->scheduled_ran);
 	text_add(t, "subscriber calls=%d extra=%d events=%zu\n", f->sub_calls, f->extra_sub_calls,
 		 fake_event_count(p));
+
+	/* the billing probe: the next ids, then 40 days of the timeline (renewals,
+	 * trial ends, payment retries, due dates), and what they left */
+	const fake_invoice_item *ii = NULL;
+	fake_invoice_item_create_params iic = FAKE_INVOICE_ITEM_CREATE_PARAMS_INIT;
+	iic.customer = fake_customer_id(c);
+	iic.amount = 100;
+	iic.currency = "usd";
+	check_ok(p, fake_invoice_item_create(&ii, p, &iic, NULL));
+	text_add(t, "probe invoice item %s\n", fake_invoice_item_id(ii));
+	fake_subscription_item_params sit = { NULL, fake_price_id(price), NULL, 0, false, NULL, 0 };
+	fake_price_create_params rpc = FAKE_PRICE_CREATE_PARAMS_INIT;
+	rpc.product = fake_product_id(prod);
+	rpc.currency = "usd";
+	rpc.unit_amount = 5;
+	rpc.interval = FAKE_INTERVAL_WEEK;
+	check_ok(p, fake_price_create(&price, p, &rpc, NULL));
+	sit.price = fake_price_id(price);
+	fake_subscription_create_params sc = FAKE_SUBSCRIPTION_CREATE_PARAMS_INIT;
+	sc.customer = fake_customer_id(c);
+	sc.items = &sit;
+	sc.item_count = 1;
+	sc.trial_period_days = 3;
+	const fake_subscription *sub = NULL;
+	check_ok(p, fake_subscription_create(&sub, p, &sc, NULL));
+	text_add(t, "probe subscription %s item %s invoice %s\n", fake_subscription_id(sub),
+		 fake_subscription_item_id(fake_subscription_item_at(sub, 0)), fake_subscription_latest_invoice(sub));
+	const fake_invoice *inv = NULL;
+	fake_invoice_create_params icp = FAKE_INVOICE_CREATE_PARAMS_INIT;
+	icp.customer = fake_customer_id(c);
+	check_ok(p, fake_invoice_create(&inv, p, &icp, NULL));
+	text_add(t, "probe invoice %s lines=%zu\n", fake_invoice_id(inv), fake_invoice_line_count(inv));
+	check_ok(p, fake_clock_advance(p, 40 * 86400));
+	text_add(t, "probe billing advance now=%" PRId64 " pending=%zu events=%zu\n", fake_clock_now(p),
+		 fake_clock_pending(p), fake_event_count(p));
+	add_billing(t, p);
+	add_payments(t, p);
 }
 
 /* ---- the operations ------------------------------------------------------------ */
 
 enum out_kind { OUT_OBJECT, OUT_LIST, OUT_NONE };
+
+/* What is prepared besides prepare(): nothing, prepare_payments() or prepare_billing(). */
+enum extra { EXTRA_NONE, EXTRA_PAYMENTS, EXTRA_BILLING };
 
 typedef struct operation {
 	const char *name;
@@ -569,7 +980,7 @@ typedef struct operation {
 	bool subscribe;          /* prepare with the subscriber */
 	bool may_need_no_memory; /* the operation may legitimately never allocate */
 	int (*run)(fx *f, void *out);
-	bool payments;           /* prepare the payments too (prepare_payments) */
+	enum extra extra;        /* what else to prepare */
 	int expect;              /* what a complete run returns: 0, or FAKE_ECARD for a recorded decline */
 } operation;
 
@@ -924,47 +1335,392 @@ static int op_refund_by_payment_intent(fx *f, void *out)
 	return fake_refund_create(out, f->p, &rp, NULL);
 }
 
+
+/* ---- billing operations (on prepare_billing()) ---- */
+
+static int op_sub_create(fx *f, void *out)
+{
+	/* charged at once with cus_fake_00002's default card */
+	fake_kv meta[] = { { "plan", "addon" } };
+	fake_subscription_item_params it = item_on("price_fake_00005", 3);
+	fake_subscription_create_params sc = FAKE_SUBSCRIPTION_CREATE_PARAMS_INIT;
+	sc.customer = "cus_fake_00002";
+	sc.items = &it;
+	sc.item_count = 1;
+	sc.description = "created under fault injection";
+	sc.metadata = meta;
+	sc.metadata_count = 1;
+	return fake_subscription_create(out, f->p, &sc, NULL);
+}
+
+static int op_sub_create_trial(fx *f, void *out)
+{
+	fake_subscription_item_params items[] = { item_on("price_fake_00001", 0), item_on("price_fake_00003", 0) };
+	fake_subscription_create_params sc = FAKE_SUBSCRIPTION_CREATE_PARAMS_INIT;
+	sc.customer = "cus_fake_00001";
+	sc.items = items;
+	sc.item_count = 2;
+	sc.trial_period_days = 2; /* trial_will_end at once */
+	return fake_subscription_create(out, f->p, &sc, NULL);
+}
+
+static int op_sub_create_incomplete(fx *f, void *out)
+{
+	/* no payment method: incomplete, its invoice open */
+	fake_subscription_item_params it = item_on("price_fake_00001", 0);
+	fake_subscription_create_params sc = FAKE_SUBSCRIPTION_CREATE_PARAMS_INIT;
+	sc.customer = "cus_fake_00004";
+	sc.items = &it;
+	sc.item_count = 1;
+	return fake_subscription_create(out, f->p, &sc, NULL);
+}
+
+static int op_sub_retrieve(fx *f, void *out)
+{
+	return fake_subscription_retrieve(out, f->p, "sub_fake_00001", NULL);
+}
+
+static int op_sub_update(fx *f, void *out)
+{
+	/* a quantity change mid-period: two proration items */
+	fake_kv meta[] = { { "seats", "5" } };
+	fake_subscription_item_params it = { "si_fake_00001", NULL, NULL, 5, false, NULL, 0 };
+	fake_subscription_update_params up = FAKE_SUBSCRIPTION_UPDATE_PARAMS_INIT;
+	up.items = &it;
+	up.item_count = 1;
+	up.cancel_at_period_end = FAKE_FLAG_SET;
+	up.metadata = meta;
+	up.metadata_count = 1;
+	return fake_subscription_update(out, f->p, "sub_fake_00001", &up, NULL);
+}
+
+static int op_sub_update_always_invoice(fx *f, void *out)
+{
+	fake_subscription_item_params it[] = { { "si_fake_00001", "price_fake_00005", NULL, 4, false, NULL, 0 } };
+	fake_subscription_update_params up = FAKE_SUBSCRIPTION_UPDATE_PARAMS_INIT;
+	up.items = it;
+	up.item_count = 1;
+	up.proration_behavior = FAKE_PRORATION_ALWAYS_INVOICE;
+	return fake_subscription_update(out, f->p, "sub_fake_00001", &up, NULL);
+}
+
+static int op_sub_update_end_trial(fx *f, void *out)
+{
+	fake_subscription_update_params up = FAKE_SUBSCRIPTION_UPDATE_PARAMS_INIT;
+	up.trial_end = FAKE_TRIAL_END_NOW;
+	up.default_payment_method = "pm_fake_00001";
+	return fake_subscription_update(out, f->p, "sub_fake_00002", &up, NULL);
+}
+
+static int op_sub_update_pause(fx *f, void *out)
+{
+	fake_subscription_update_params up = FAKE_SUBSCRIPTION_UPDATE_PARAMS_INIT;
+	up.pause_collection = FAKE_PAUSE_MARK_UNCOLLECTIBLE;
+	up.pause_resumes_at = fake_clock_now(f->p) + 40 * 86400;
+	up.description = "paused";
+	return fake_subscription_update(out, f->p, "sub_fake_00001", &up, NULL);
+}
+
+static int op_sub_cancel(fx *f, void *out)
+{
+	/* the usage so far and a credit for the unused time, invoiced and charged */
+	fake_subscription_cancel_params cp = FAKE_SUBSCRIPTION_CANCEL_PARAMS_INIT;
+	cp.invoice_now = true;
+	cp.prorate = true;
+	return fake_subscription_cancel(out, f->p, "sub_fake_00001", &cp, NULL);
+}
+
+static int op_sub_cancel_trial(fx *f, void *out)
+{
+	return fake_subscription_cancel(out, f->p, "sub_fake_00002", NULL, NULL);
+}
+
+static int op_sub_resume(fx *f, void *out)
+{
+	return fake_subscription_resume(out, f->p, "sub_fake_00003", NULL);
+}
+
+static int op_sub_list(fx *f, void *out)
+{
+	fake_subscription_list_params lp = FAKE_SUBSCRIPTION_LIST_PARAMS_INIT;
+	lp.status = "all";
+	lp.price = "price_fake_00001";
+	return fake_subscription_list(out, f->p, &lp, NULL);
+}
+
+static int op_si_create(fx *f, void *out)
+{
+	fake_kv meta[] = { { "addon", "yes" } };
+	fake_subscription_item_create_params cp = FAKE_SUBSCRIPTION_ITEM_CREATE_PARAMS_INIT;
+	cp.subscription = "sub_fake_00001";
+	cp.price = "price_fake_00005";
+	cp.quantity = 2;
+	cp.metadata = meta;
+	cp.metadata_count = 1;
+	return fake_subscription_item_create(out, f->p, &cp, NULL);
+}
+
+static int op_si_create_price_data(fx *f, void *out)
+{
+	fake_price_data pd = { "usd", "prod_fake_00001", 250, FAKE_INTERVAL_MONTH, 1 };
+	fake_subscription_item_create_params cp = FAKE_SUBSCRIPTION_ITEM_CREATE_PARAMS_INIT;
+	cp.subscription = "sub_fake_00001";
+	cp.price_data = &pd;
+	cp.proration_behavior = FAKE_PRORATION_ALWAYS_INVOICE;
+	return fake_subscription_item_create(out, f->p, &cp, NULL);
+}
+
+static int op_si_update(fx *f, void *out)
+{
+	fake_kv meta[] = { { "note", "three seats" } };
+	fake_subscription_item_update_params up = FAKE_SUBSCRIPTION_ITEM_UPDATE_PARAMS_INIT;
+	up.quantity = 3;
+	up.metadata = meta;
+	up.metadata_count = 1;
+	return fake_subscription_item_update(out, f->p, "si_fake_00001", &up, NULL);
+}
+
+static int op_si_delete(fx *f, void *out)
+{
+	return fake_subscription_item_delete(out, f->p, "si_fake_00002", FAKE_PRORATION_CREATE_PRORATIONS, NULL);
+}
+
+static int op_si_list(fx *f, void *out)
+{
+	fake_subscription_item_list_params lp = FAKE_SUBSCRIPTION_ITEM_LIST_PARAMS_INIT;
+	lp.subscription = "sub_fake_00001";
+	return fake_subscription_item_list(out, f->p, &lp, NULL);
+}
+
+static int op_usage_record(fx *f, void *out)
+{
+	fake_usage_record_params up = FAKE_USAGE_RECORD_PARAMS_INIT;
+	up.subscription_item = "si_fake_00002";
+	up.quantity = 5;
+	up.action = FAKE_USAGE_SET;
+	return fake_usage_record_create(out, f->p, &up, NULL);
+}
+
+static int op_invoice_create(fx *f, void *out)
+{
+	/* takes ii_fake_00001 */
+	fake_kv meta[] = { { "order", "77" } };
+	fake_invoice_create_params cp = FAKE_INVOICE_CREATE_PARAMS_INIT;
+	cp.customer = "cus_fake_00001";
+	cp.auto_advance = true;
+	cp.description = "created under fault injection";
+	cp.default_payment_method = "pm_fake_00001";
+	cp.metadata = meta;
+	cp.metadata_count = 1;
+	return fake_invoice_create(out, f->p, &cp, NULL);
+}
+
+static int op_invoice_retrieve(fx *f, void *out)
+{
+	return fake_invoice_retrieve(out, f->p, "in_fake_00005", NULL);
+}
+
+static int op_invoice_update(fx *f, void *out)
+{
+	fake_kv meta[] = { { "po", "PO-1" } };
+	fake_invoice_update_params up = FAKE_INVOICE_UPDATE_PARAMS_INIT;
+	up.auto_advance = FAKE_FLAG_SET;
+	up.description = "updated under fault injection";
+	up.metadata = meta;
+	up.metadata_count = 1;
+	return fake_invoice_update(out, f->p, "in_fake_00005", &up, NULL);
+}
+
+static int op_invoice_finalize(fx *f, void *out)
+{
+	return fake_invoice_finalize(out, f->p, "in_fake_00005", NULL);
+}
+
+static int op_invoice_pay(fx *f, void *out)
+{
+	return fake_invoice_pay(out, f->p, "in_fake_00006", NULL, NULL);
+}
+
+static int op_invoice_pay_decline(fx *f, void *out)
+{
+	fake_invoice_pay_params pp = FAKE_INVOICE_PAY_PARAMS_INIT;
+	pp.payment_method = "pm_card_chargeDeclinedInsufficientFunds";
+	return fake_invoice_pay(out, f->p, "in_fake_00006", &pp, NULL);
+}
+
+static int op_invoice_pay_out_of_band(fx *f, void *out)
+{
+	fake_invoice_pay_params pp = FAKE_INVOICE_PAY_PARAMS_INIT;
+	pp.paid_out_of_band = true;
+	return fake_invoice_pay(out, f->p, "in_fake_00004", &pp, NULL);
+}
+
+static int op_invoice_void(fx *f, void *out)
+{
+	return fake_invoice_void(out, f->p, "in_fake_00006", NULL);
+}
+
+static int op_invoice_mark_uncollectible(fx *f, void *out)
+{
+	return fake_invoice_mark_uncollectible(out, f->p, "in_fake_00006", NULL);
+}
+
+static int op_invoice_send(fx *f, void *out)
+{
+	return fake_invoice_send(out, f->p, "in_fake_00004", NULL);
+}
+
+static int op_invoice_delete(fx *f, void *out)
+{
+	/* ii_fake_00002 becomes pending again */
+	return fake_invoice_delete(out, f->p, "in_fake_00005", NULL);
+}
+
+static int op_invoice_list(fx *f, void *out)
+{
+	fake_invoice_list_params lp = FAKE_INVOICE_LIST_PARAMS_INIT;
+	lp.customer = "cus_fake_00002";
+	lp.status = "open";
+	return fake_invoice_list(out, f->p, &lp, NULL);
+}
+
+static int op_invoice_upcoming(fx *f, void *out)
+{
+	return fake_invoice_upcoming(out, f->p, "sub_fake_00001", NULL);
+}
+
+static int op_ii_create(fx *f, void *out)
+{
+	fake_kv meta[] = { { "reason", "goodwill" } };
+	fake_invoice_item_create_params cp = FAKE_INVOICE_ITEM_CREATE_PARAMS_INIT;
+	cp.customer = "cus_fake_00001";
+	cp.amount = -200;
+	cp.currency = "USD";
+	cp.description = "credit";
+	cp.subscription = "sub_fake_00002";
+	cp.metadata = meta;
+	cp.metadata_count = 1;
+	return fake_invoice_item_create(out, f->p, &cp, NULL);
+}
+
+static int op_ii_create_on_draft(fx *f, void *out)
+{
+	fake_price_data pd = { "usd", "prod_fake_00001", 333, FAKE_INTERVAL_NONE, 0 };
+	fake_invoice_item_create_params cp = FAKE_INVOICE_ITEM_CREATE_PARAMS_INIT;
+	cp.customer = "cus_fake_00002";
+	cp.price_data = &pd;
+	cp.quantity = 3;
+	cp.invoice = "in_fake_00005";
+	return fake_invoice_item_create(out, f->p, &cp, NULL);
+}
+
+static int op_ii_update(fx *f, void *out)
+{
+	/* on the draft in_fake_00005: its lines and totals follow */
+	fake_kv meta[] = { { "n", "3" } };
+	fake_invoice_item_update_params up = FAKE_INVOICE_ITEM_UPDATE_PARAMS_INIT;
+	up.quantity = 3;
+	up.description = "three of them";
+	up.metadata = meta;
+	up.metadata_count = 1;
+	return fake_invoice_item_update(out, f->p, "ii_fake_00002", &up, NULL);
+}
+
+static int op_ii_delete(fx *f, void *out)
+{
+	return fake_invoice_item_delete(out, f->p, "ii_fake_00001", NULL);
+}
+
+static int op_ii_delete_on_draft(fx *f, void *out)
+{
+	return fake_invoice_item_delete(out, f->p, "ii_fake_00002", NULL);
+}
+
+static int op_ii_list(fx *f, void *out)
+{
+	fake_invoice_item_list_params lp = FAKE_INVOICE_ITEM_LIST_PARAMS_INIT;
+	lp.customer = "cus_fake_00002";
+	return fake_invoice_item_list(out, f->p, &lp, NULL);
+}
+
 static const operation operations[] = {
-	{ "customer_create", OUT_OBJECT, true, false, op_customer_create, false, 0 },
-	{ "customer_create_with_default", OUT_OBJECT, true, false, op_customer_create_with_default, false, 0 },
-	{ "customer_retrieve", OUT_OBJECT, true, true, op_customer_retrieve, false, 0 },
-	{ "customer_update", OUT_OBJECT, true, false, op_customer_update, false, 0 },
-	{ "customer_delete", OUT_OBJECT, true, false, op_customer_delete, false, 0 },
-	{ "customer_list", OUT_LIST, true, true, op_customer_list, false, 0 },
-	{ "set_default_payment_method", OUT_OBJECT, true, false, op_set_default, false, 0 },
-	{ "payment_method_create", OUT_OBJECT, true, false, op_pm_create, false, 0 },
-	{ "payment_method_retrieve", OUT_OBJECT, true, true, op_pm_retrieve, false, 0 },
-	{ "payment_method_update", OUT_OBJECT, true, false, op_pm_update, false, 0 },
-	{ "payment_method_attach", OUT_OBJECT, true, false, op_pm_attach, false, 0 },
-	{ "payment_method_attach_token", OUT_OBJECT, true, false, op_pm_attach_token, false, 0 },
-	{ "payment_method_detach", OUT_OBJECT, true, false, op_pm_detach, false, 0 },
-	{ "payment_method_list", OUT_LIST, true, true, op_pm_list, false, 0 },
-	{ "event_retrieve", OUT_OBJECT, true, true, op_event_retrieve, false, 0 },
-	{ "event_list", OUT_LIST, true, true, op_event_list, false, 0 },
-	{ "event_subscribe", OUT_NONE, false, false, op_event_subscribe, false, 0 },
-	{ "script_push", OUT_NONE, true, false, op_script_push, false, 0 },
-	{ "clock_schedule", OUT_NONE, true, false, op_clock_schedule, false, 0 },
-	{ "list_iterator", OUT_NONE, true, true, op_list_iterator, false, 0 },
-	{ "product_create", OUT_OBJECT, true, false, op_product_create, false, 0 },
-	{ "product_update", OUT_OBJECT, true, false, op_product_update, false, 0 },
-	{ "product_list", OUT_LIST, true, true, op_product_list, false, 0 },
-	{ "price_create_product_name", OUT_OBJECT, true, false, op_price_create_product_name, false, 0 },
-	{ "price_create_transfer", OUT_OBJECT, true, false, op_price_create_transfer, false, 0 },
-	{ "price_update", OUT_OBJECT, true, false, op_price_update, false, 0 },
-	{ "price_update_transfer", OUT_OBJECT, true, false, op_price_update_transfer, false, 0 },
-	{ "price_list", OUT_LIST, true, true, op_price_list, false, 0 },
-	{ "payment_intent_create_confirm", OUT_OBJECT, true, false, op_pi_create_confirm, true, 0 },
-	{ "payment_intent_create_confirm_decline", OUT_OBJECT, true, false, op_pi_create_confirm_decline, true,
+	{ "customer_create", OUT_OBJECT, true, false, op_customer_create, EXTRA_NONE, 0 },
+	{ "customer_create_with_default", OUT_OBJECT, true, false, op_customer_create_with_default, EXTRA_NONE, 0 },
+	{ "customer_retrieve", OUT_OBJECT, true, true, op_customer_retrieve, EXTRA_NONE, 0 },
+	{ "customer_update", OUT_OBJECT, true, false, op_customer_update, EXTRA_NONE, 0 },
+	{ "customer_delete", OUT_OBJECT, true, false, op_customer_delete, EXTRA_NONE, 0 },
+	{ "customer_list", OUT_LIST, true, true, op_customer_list, EXTRA_NONE, 0 },
+	{ "set_default_payment_method", OUT_OBJECT, true, false, op_set_default, EXTRA_NONE, 0 },
+	{ "payment_method_create", OUT_OBJECT, true, false, op_pm_create, EXTRA_NONE, 0 },
+	{ "payment_method_retrieve", OUT_OBJECT, true, true, op_pm_retrieve, EXTRA_NONE, 0 },
+	{ "payment_method_update", OUT_OBJECT, true, false, op_pm_update, EXTRA_NONE, 0 },
+	{ "payment_method_attach", OUT_OBJECT, true, false, op_pm_attach, EXTRA_NONE, 0 },
+	{ "payment_method_attach_token", OUT_OBJECT, true, false, op_pm_attach_token, EXTRA_NONE, 0 },
+	{ "payment_method_detach", OUT_OBJECT, true, false, op_pm_detach, EXTRA_NONE, 0 },
+	{ "payment_method_list", OUT_LIST, true, true, op_pm_list, EXTRA_NONE, 0 },
+	{ "event_retrieve", OUT_OBJECT, true, true, op_event_retrieve, EXTRA_NONE, 0 },
+	{ "event_list", OUT_LIST, true, true, op_event_list, EXTRA_NONE, 0 },
+	{ "event_subscribe", OUT_NONE, false, false, op_event_subscribe, EXTRA_NONE, 0 },
+	{ "script_push", OUT_NONE, true, false, op_script_push, EXTRA_NONE, 0 },
+	{ "clock_schedule", OUT_NONE, true, false, op_clock_schedule, EXTRA_NONE, 0 },
+	{ "list_iterator", OUT_NONE, true, true, op_list_iterator, EXTRA_NONE, 0 },
+	{ "product_create", OUT_OBJECT, true, false, op_product_create, EXTRA_NONE, 0 },
+	{ "product_update", OUT_OBJECT, true, false, op_product_update, EXTRA_NONE, 0 },
+	{ "product_list", OUT_LIST, true, true, op_product_list, EXTRA_NONE, 0 },
+	{ "price_create_product_name", OUT_OBJECT, true, false, op_price_create_product_name, EXTRA_NONE, 0 },
+	{ "price_create_transfer", OUT_OBJECT, true, false, op_price_create_transfer, EXTRA_NONE, 0 },
+	{ "price_update", OUT_OBJECT, true, false, op_price_update, EXTRA_NONE, 0 },
+	{ "price_update_transfer", OUT_OBJECT, true, false, op_price_update_transfer, EXTRA_NONE, 0 },
+	{ "price_list", OUT_LIST, true, true, op_price_list, EXTRA_NONE, 0 },
+	{ "payment_intent_create_confirm", OUT_OBJECT, true, false, op_pi_create_confirm, EXTRA_PAYMENTS, 0 },
+	{ "payment_intent_create_confirm_decline", OUT_OBJECT, true, false, op_pi_create_confirm_decline, EXTRA_PAYMENTS,
 	  FAKE_ECARD },
-	{ "payment_intent_create_3ds", OUT_OBJECT, true, false, op_pi_create_3ds, true, 0 },
-	{ "payment_intent_confirm", OUT_OBJECT, true, false, op_pi_confirm, true, 0 },
-	{ "payment_intent_confirm_decline", OUT_OBJECT, true, false, op_pi_confirm_decline, true, FAKE_ECARD },
-	{ "payment_intent_authenticate", OUT_OBJECT, true, false, op_pi_authenticate, true, 0 },
-	{ "payment_intent_authenticate_fail", OUT_OBJECT, true, false, op_pi_authenticate_fail, true, 0 },
-	{ "payment_intent_capture_partial", OUT_OBJECT, true, false, op_pi_capture_partial, true, 0 },
-	{ "payment_intent_cancel_authorized", OUT_OBJECT, true, false, op_pi_cancel_authorized, true, 0 },
-	{ "refund_create", OUT_OBJECT, true, false, op_refund_create, true, 0 },
-	{ "refund_by_payment_intent", OUT_OBJECT, true, false, op_refund_by_payment_intent, true, 0 },
+	{ "payment_intent_create_3ds", OUT_OBJECT, true, false, op_pi_create_3ds, EXTRA_PAYMENTS, 0 },
+	{ "payment_intent_confirm", OUT_OBJECT, true, false, op_pi_confirm, EXTRA_PAYMENTS, 0 },
+	{ "payment_intent_confirm_decline", OUT_OBJECT, true, false, op_pi_confirm_decline, EXTRA_PAYMENTS, FAKE_ECARD },
+	{ "payment_intent_authenticate", OUT_OBJECT, true, false, op_pi_authenticate, EXTRA_PAYMENTS, 0 },
+	{ "payment_intent_authenticate_fail", OUT_OBJECT, true, false, op_pi_authenticate_fail, EXTRA_PAYMENTS, 0 },
+	{ "payment_intent_capture_partial", OUT_OBJECT, true, false, op_pi_capture_partial, EXTRA_PAYMENTS, 0 },
+	{ "payment_intent_cancel_authorized", OUT_OBJECT, true, false, op_pi_cancel_authorized, EXTRA_PAYMENTS, 0 },
+	{ "refund_create", OUT_OBJECT, true, false, op_refund_create, EXTRA_PAYMENTS, 0 },
+	{ "refund_by_payment_intent", OUT_OBJECT, true, false, op_refund_by_payment_intent, EXTRA_PAYMENTS, 0 },
+	{ "subscription_create", OUT_OBJECT, true, false, op_sub_create, EXTRA_BILLING, 0 },
+	{ "subscription_create_trial", OUT_OBJECT, true, false, op_sub_create_trial, EXTRA_BILLING, 0 },
+	{ "subscription_create_incomplete", OUT_OBJECT, true, false, op_sub_create_incomplete, EXTRA_BILLING, 0 },
+	{ "subscription_retrieve", OUT_OBJECT, true, true, op_sub_retrieve, EXTRA_BILLING, 0 },
+	{ "subscription_update", OUT_OBJECT, true, false, op_sub_update, EXTRA_BILLING, 0 },
+	{ "subscription_update_always_invoice", OUT_OBJECT, true, false, op_sub_update_always_invoice, EXTRA_BILLING, 0 },
+	{ "subscription_update_end_trial", OUT_OBJECT, true, false, op_sub_update_end_trial, EXTRA_BILLING, 0 },
+	{ "subscription_update_pause", OUT_OBJECT, true, false, op_sub_update_pause, EXTRA_BILLING, 0 },
+	{ "subscription_cancel", OUT_OBJECT, true, false, op_sub_cancel, EXTRA_BILLING, 0 },
+	{ "subscription_cancel_trial", OUT_OBJECT, true, false, op_sub_cancel_trial, EXTRA_BILLING, 0 },
+	{ "subscription_resume", OUT_OBJECT, true, false, op_sub_resume, EXTRA_BILLING, 0 },
+	{ "subscription_list", OUT_LIST, true, true, op_sub_list, EXTRA_BILLING, 0 },
+	{ "subscription_item_create", OUT_OBJECT, true, false, op_si_create, EXTRA_BILLING, 0 },
+	{ "subscription_item_create_price_data", OUT_OBJECT, true, false, op_si_create_price_data, EXTRA_BILLING, 0 },
+	{ "subscription_item_update", OUT_OBJECT, true, false, op_si_update, EXTRA_BILLING, 0 },
+	{ "subscription_item_delete", OUT_OBJECT, true, false, op_si_delete, EXTRA_BILLING, 0 },
+	{ "subscription_item_list", OUT_LIST, true, true, op_si_list, EXTRA_BILLING, 0 },
+	{ "usage_record_create", OUT_OBJECT, true, false, op_usage_record, EXTRA_BILLING, 0 },
+	{ "invoice_create", OUT_OBJECT, true, false, op_invoice_create, EXTRA_BILLING, 0 },
+	{ "invoice_retrieve", OUT_OBJECT, true, true, op_invoice_retrieve, EXTRA_BILLING, 0 },
+	{ "invoice_update", OUT_OBJECT, true, false, op_invoice_update, EXTRA_BILLING, 0 },
+	{ "invoice_finalize", OUT_OBJECT, true, false, op_invoice_finalize, EXTRA_BILLING, 0 },
+	{ "invoice_pay", OUT_OBJECT, true, false, op_invoice_pay, EXTRA_BILLING, 0 },
+	{ "invoice_pay_decline", OUT_OBJECT, true, false, op_invoice_pay_decline, EXTRA_BILLING, FAKE_ECARD },
+	{ "invoice_pay_out_of_band", OUT_OBJECT, true, false, op_invoice_pay_out_of_band, EXTRA_BILLING, 0 },
+	{ "invoice_void", OUT_OBJECT, true, false, op_invoice_void, EXTRA_BILLING, 0 },
+	{ "invoice_mark_uncollectible", OUT_OBJECT, true, false, op_invoice_mark_uncollectible, EXTRA_BILLING, 0 },
+	{ "invoice_send", OUT_OBJECT, true, false, op_invoice_send, EXTRA_BILLING, 0 },
+	{ "invoice_delete", OUT_OBJECT, true, false, op_invoice_delete, EXTRA_BILLING, 0 },
+	{ "invoice_list", OUT_LIST, true, true, op_invoice_list, EXTRA_BILLING, 0 },
+	{ "invoice_upcoming", OUT_OBJECT, true, false, op_invoice_upcoming, EXTRA_BILLING, 0 },
+	{ "invoice_item_create", OUT_OBJECT, true, false, op_ii_create, EXTRA_BILLING, 0 },
+	{ "invoice_item_create_on_draft", OUT_OBJECT, true, false, op_ii_create_on_draft, EXTRA_BILLING, 0 },
+	{ "invoice_item_update", OUT_OBJECT, true, false, op_ii_update, EXTRA_BILLING, 0 },
+	{ "invoice_item_delete", OUT_OBJECT, true, false, op_ii_delete, EXTRA_BILLING, 0 },
+	{ "invoice_item_delete_on_draft", OUT_OBJECT, true, false, op_ii_delete_on_draft, EXTRA_BILLING, 0 },
+	{ "invoice_item_list", OUT_LIST, true, true, op_ii_list, EXTRA_BILLING, 0 },
 };
 
 #define OPERATION_COUNT (sizeof(operations) / sizeof(operations[0]))
@@ -1000,25 +1756,33 @@ static void check_success(const operation *op, const result *r)
 	}
 }
 
+/* The prepared state an operation runs on. */
+static void prepare_for(fx *f, const operation *op)
+{
+	prepare(f, op->subscribe);
+	if (op->extra == EXTRA_PAYMENTS)
+		prepare_payments(f);
+	if (op->extra == EXTRA_BILLING)
+		prepare_billing(f);
+}
+
 /* Runs one operation with allocation N failing, for every N until it succeeds. */
 static void check_operation(const operation *op)
 {
 	/* the state the operation must leave alone when it fails */
 	fx ref;
 	text want = { NULL, 0, 0 };
-	prepare(&ref, op->subscribe);
-	if (op->payments)
-		prepare_payments(&ref);
+	prepare_for(&ref, op);
 	fingerprint(&ref, &want);
 	finish(&ref);
 
-	/* the state a complete run leaves (for the payment operations): a run
-	 * that returns success although an allocation failed must leave it too */
+	/* the state a complete run leaves (for the payment and billing
+	 * operations): a run that returns success although an allocation
+	 * failed must leave it too */
 	text complete = { NULL, 0, 0 };
-	if (op->payments) {
+	if (op->extra != EXTRA_NONE) {
 		fx c;
-		prepare(&c, op->subscribe);
-		prepare_payments(&c);
+		prepare_for(&c, op);
 		result r;
 		result_poison(&r, op->out);
 		int rc = op->run(&c, op->out == OUT_LIST ? (void *)&r.list : (void *)&r.object);
@@ -1042,9 +1806,7 @@ static void check_operation(const operation *op)
 	bool done = false;
 	for (unsigned long n = 1; n <= N_MAX && !done; n++) {
 		fx f;
-		prepare(&f, op->subscribe);
-		if (op->payments)
-			prepare_payments(&f);
+		prepare_for(&f, op);
 		result r;
 		result_poison(&r, op->out);
 		arm(&f, n);
@@ -1056,7 +1818,7 @@ static void check_operation(const operation *op)
 			check_success(op, &r);
 			/* a run the failure never reached is a complete, undisturbed run */
 			done = !reached;
-			if (reached && op->payments) {
+			if (reached && op->extra != EXTRA_NONE) {
 				text got = { NULL, 0, 0 };
 				fingerprint(&f, &got);
 				if (strcmp(got.s, complete.s) != 0) {
@@ -1109,9 +1871,7 @@ static void check_operation(const operation *op)
 		}
 		/* it needs no memory: it must succeed with every allocation refused */
 		fx f;
-		prepare(&f, op->subscribe);
-		if (op->payments)
-			prepare_payments(&f);
+		prepare_for(&f, op);
 		result r;
 		result_poison(&r, op->out);
 		f.fail_all = true;
@@ -1338,6 +2098,113 @@ static void test_alloc_failure_refund_create(void **state)
 	check_operation(operation_named("refund_by_payment_intent"));
 }
 
+static void test_alloc_failure_subscription_create(void **state)
+{
+	(void)state;
+	check_operation(operation_named("subscription_create"));
+	check_operation(operation_named("subscription_create_trial"));
+	check_operation(operation_named("subscription_create_incomplete"));
+}
+
+static void test_alloc_failure_subscription_retrieve_list(void **state)
+{
+	(void)state;
+	check_operation(operation_named("subscription_retrieve"));
+	check_operation(operation_named("subscription_list"));
+}
+
+static void test_alloc_failure_subscription_update(void **state)
+{
+	(void)state;
+	check_operation(operation_named("subscription_update"));
+	check_operation(operation_named("subscription_update_always_invoice"));
+	check_operation(operation_named("subscription_update_end_trial"));
+	check_operation(operation_named("subscription_update_pause"));
+}
+
+static void test_alloc_failure_subscription_cancel(void **state)
+{
+	(void)state;
+	check_operation(operation_named("subscription_cancel"));
+	check_operation(operation_named("subscription_cancel_trial"));
+}
+
+static void test_alloc_failure_subscription_resume(void **state)
+{
+	(void)state;
+	check_operation(operation_named("subscription_resume"));
+}
+
+static void test_alloc_failure_subscription_item(void **state)
+{
+	(void)state;
+	check_operation(operation_named("subscription_item_create"));
+	check_operation(operation_named("subscription_item_create_price_data"));
+	check_operation(operation_named("subscription_item_update"));
+	check_operation(operation_named("subscription_item_delete"));
+	check_operation(operation_named("subscription_item_list"));
+}
+
+static void test_alloc_failure_usage_record_create(void **state)
+{
+	(void)state;
+	check_operation(operation_named("usage_record_create"));
+}
+
+static void test_alloc_failure_invoice_create_update(void **state)
+{
+	(void)state;
+	check_operation(operation_named("invoice_create"));
+	check_operation(operation_named("invoice_retrieve"));
+	check_operation(operation_named("invoice_update"));
+}
+
+static void test_alloc_failure_invoice_finalize(void **state)
+{
+	(void)state;
+	check_operation(operation_named("invoice_finalize"));
+}
+
+static void test_alloc_failure_invoice_pay(void **state)
+{
+	(void)state;
+	check_operation(operation_named("invoice_pay"));
+	check_operation(operation_named("invoice_pay_decline"));
+	check_operation(operation_named("invoice_pay_out_of_band"));
+}
+
+static void test_alloc_failure_invoice_void_uncollectible_send(void **state)
+{
+	(void)state;
+	check_operation(operation_named("invoice_void"));
+	check_operation(operation_named("invoice_mark_uncollectible"));
+	check_operation(operation_named("invoice_send"));
+}
+
+static void test_alloc_failure_invoice_delete(void **state)
+{
+	(void)state;
+	check_operation(operation_named("invoice_delete"));
+}
+
+static void test_alloc_failure_invoice_list_upcoming(void **state)
+{
+	(void)state;
+	check_operation(operation_named("invoice_list"));
+	check_operation(operation_named("invoice_upcoming"));
+}
+
+static void test_alloc_failure_invoice_item(void **state)
+{
+	(void)state;
+	check_operation(operation_named("invoice_item_create"));
+	check_operation(operation_named("invoice_item_create_on_draft"));
+	check_operation(operation_named("invoice_item_update"));
+	check_operation(operation_named("invoice_item_delete"));
+	check_operation(operation_named("invoice_item_delete_on_draft"));
+	check_operation(operation_named("invoice_item_list"));
+}
+
 /* ---- processor_new ----------------------------------------------------------------- */
 
 static void test_alloc_failure_processor_new(void **state)
@@ -1505,6 +2372,179 @@ static void test_alloc_failure_clock_advance(void **state)
 	assert_true(exercised > 0);
 }
 
+/* ---- clock advance running billing work ---------------------------------------- */
+
+/* Records every event delivered, one line each: id, type, time, object. */
+static void record_event(fake_processor *p, const fake_event *e, void *user_data)
+{
+	(void)p;
+	text_add(user_data, "%s %s %" PRId64 " %s\n", fake_event_id(e), fake_event_type(e), fake_event_created(e),
+		 str_or(fake_object_id(fake_event_object(e))));
+}
+
+/* The created time of the event on line `line` of a transcript (0-based), or -1. */
+static int64_t transcript_time(const text *t, size_t line)
+{
+	const char *s = t->s;
+	for (size_t i = 0; s && i < line; i++) {
+		s = strchr(s, '\n');
+		if (s)
+			s++;
+	}
+	if (!s || !*s)
+		return -1;
+	const char *time = strchr(strchr(s, ' ') + 1, ' ') + 1;
+	return strtoll(time, NULL, 10);
+}
+
+static size_t transcript_lines(const text *t)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < t->len; i++)
+		n += t->s[i] == '\n';
+	return n;
+}
+
+/* prepare_billing(), then sub_fake_00005: cus_fake_00001, a 10-day trial,
+ * its default pm_fake_00004 (pm_card_chargeCustomerFail, attached); and
+ * sub_fake_00006: cus_fake_00004, no trial and no payment method:
+ * incomplete. */
+static void prepare_advance_billing(fx *f)
+{
+	prepare(f, true);
+	prepare_billing(f);
+	fake_processor *p = f->p;
+	const fake_payment_method *pm = NULL;
+	fake_payment_method_attach_params ap = FAKE_PAYMENT_METHOD_ATTACH_PARAMS_INIT;
+	ap.customer = "cus_fake_00001";
+	check_ok(p, fake_payment_method_attach(&pm, p, "pm_card_chargeCustomerFail", &ap, NULL));
+	assert_string_equal(fake_payment_method_id(pm), "pm_fake_00004");
+	const fake_subscription *sub = NULL;
+	fake_subscription_item_params it = item_on("price_fake_00005", 2);
+	fake_subscription_create_params sc = FAKE_SUBSCRIPTION_CREATE_PARAMS_INIT;
+	sc.customer = "cus_fake_00001";
+	sc.items = &it;
+	sc.item_count = 1;
+	sc.trial_period_days = 10;
+	sc.default_payment_method = "pm_fake_00004";
+	check_ok(p, fake_subscription_create(&sub, p, &sc, NULL));
+	assert_string_equal(fake_subscription_id(sub), "sub_fake_00005");
+	fake_subscription_create_params ic = FAKE_SUBSCRIPTION_CREATE_PARAMS_INIT;
+	ic.customer = "cus_fake_00004";
+	ic.items = &it;
+	ic.item_count = 1;
+	check_ok(p, fake_subscription_create(&sub, p, &ic, NULL));
+	assert_string_equal(fake_subscription_status_name(sub), "incomplete");
+	fill_timeline(f);
+}
+
+/*
+ * The billing state plus two subscriptions (prepare_advance_billing())
+ * advanced 70 days: sub_fake_00002's trial_will_end and trial end (an
+ * invoice finalized an hour later, collected without a payment method:
+ * dunning, retries, canceled), sub_fake_00005's trial end with a card that
+ * declines (failed charges on every retry), sub_fake_00006 expiring
+ * incomplete, sub_fake_00001's two renewals with usage billed in arrears,
+ * in_fake_00004 overdue and sub_fake_00004 past due. With allocation N failing, the advance must
+ * stop with FAKE_ENOMEM at the due time of the job that failed, that job
+ * undone and still due and every job before it complete (the events
+ * delivered so far are exactly the first events of a run that never
+ * failed, none after the clock); advancing again must then end exactly
+ * as that run did.
+ */
+static void test_alloc_failure_clock_advance_billing(void **state)
+{
+	(void)state;
+	const int64_t span = 70 * 86400;
+
+	fx ref;
+	prepare_advance_billing(&ref);
+	text ref_events = { NULL, 0, 0 };
+	check_ok(ref.p, fake_event_subscribe(ref.p, record_event, &ref_events));
+	int64_t end = fake_clock_now(ref.p) + span;
+	check_ok(ref.p, fake_clock_advance_to(ref.p, end));
+	check_ok(ref.p, fake_event_unsubscribe(ref.p, record_event, &ref_events));
+	size_t ref_count = transcript_lines(&ref_events);
+	assert_true(ref_count > 40);
+	text want = { NULL, 0, 0 };
+	fingerprint(&ref, &want);
+	finish(&ref);
+
+	unsigned long enomem = 0, at_event = 0;
+	bool done = false;
+	for (unsigned long n = 1; n <= N_MAX && !done; n++) {
+		fx f;
+		prepare_advance_billing(&f);
+		fake_processor *p = f.p;
+		text events = { NULL, 0, 0 };
+		check_ok(p, fake_event_subscribe(p, record_event, &events));
+		int64_t start = fake_clock_now(p);
+		arm(&f, n);
+		int rc = fake_clock_advance_to(p, end);
+		bool reached = failure_reached(&f);
+		disarm(&f);
+
+		if (rc == 0) {
+			assert_int_equal(fake_clock_now(p), end);
+			done = !reached;
+		} else {
+			if (rc != FAKE_ENOMEM) {
+				print_error("allocation %lu failing: the advance returned %s\n", n, fake_status_name(rc));
+				fail();
+			}
+			enomem++;
+			assert_int_equal(fake_error_last(p)->status, FAKE_ENOMEM);
+			int64_t now = fake_clock_now(p);
+			assert_true(now >= start && now <= end);
+			assert_true(fake_clock_pending(p) >= 1);
+			/* everything before the failed job, and nothing after it */
+			size_t got = transcript_lines(&events);
+			if (got >= ref_count || strncmp(events.s ? events.s : "", ref_events.s, events.len) != 0) {
+				print_error("allocation %lu failing: the events so far are not the start of a complete "
+					    "run's\n",
+					    n);
+				print_difference(ref_events.s, events.s);
+				fail();
+			}
+			for (size_t i = 0; i < got; i++)
+				assert_true(transcript_time(&events, i) <= now);
+			/* the next event of the complete run is the failed job's (or a later one's) */
+			int64_t next = transcript_time(&ref_events, got);
+			if (next < now) {
+				print_error("allocation %lu failing: the clock stopped at %" PRId64
+					    ", after the next event due (%" PRId64 ")\n",
+					    n, now, next);
+				fail();
+			}
+			at_event += next == now;
+			/* a second advance resumes the failed job */
+			check_ok(p, fake_clock_advance_to(p, end));
+		}
+		check_ok(p, fake_event_unsubscribe(p, record_event, &events));
+		if (strcmp(events.s, ref_events.s) != 0) {
+			print_error("allocation %lu failing: the events differ from a complete run's\n", n);
+			print_difference(ref_events.s, events.s);
+			fail();
+		}
+		text got = { NULL, 0, 0 };
+		fingerprint(&f, &got);
+		if (strcmp(got.s, want.s) != 0) {
+			print_error("allocation %lu failing: the processor is not as a complete advance leaves it\n", n);
+			print_difference(want.s, got.s);
+			fail();
+		}
+		text_free(&got);
+		finish(&f);
+		text_free(&events);
+	}
+	assert_true(done);
+	assert_true(enomem > 0);
+	/* most failures hit a job that records events, at its due time */
+	assert_true(at_event > enomem / 2);
+	text_free(&want);
+	text_free(&ref_events);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1534,6 +2574,7 @@ int main(void)
 		cmocka_unit_test(test_alloc_failure_price_update),
 		cmocka_unit_test(test_alloc_failure_price_list),
 		cmocka_unit_test(test_alloc_failure_clock_advance),
+		cmocka_unit_test(test_alloc_failure_clock_advance_billing),
 		cmocka_unit_test(test_alloc_failure_payment_intent_create_confirm),
 		cmocka_unit_test(test_alloc_failure_payment_intent_create_confirm_decline),
 		cmocka_unit_test(test_alloc_failure_payment_intent_create_3ds),
@@ -1542,6 +2583,20 @@ int main(void)
 		cmocka_unit_test(test_alloc_failure_payment_intent_capture),
 		cmocka_unit_test(test_alloc_failure_payment_intent_cancel),
 		cmocka_unit_test(test_alloc_failure_refund_create),
+		cmocka_unit_test(test_alloc_failure_subscription_create),
+		cmocka_unit_test(test_alloc_failure_subscription_retrieve_list),
+		cmocka_unit_test(test_alloc_failure_subscription_update),
+		cmocka_unit_test(test_alloc_failure_subscription_cancel),
+		cmocka_unit_test(test_alloc_failure_subscription_resume),
+		cmocka_unit_test(test_alloc_failure_subscription_item),
+		cmocka_unit_test(test_alloc_failure_usage_record_create),
+		cmocka_unit_test(test_alloc_failure_invoice_create_update),
+		cmocka_unit_test(test_alloc_failure_invoice_finalize),
+		cmocka_unit_test(test_alloc_failure_invoice_pay),
+		cmocka_unit_test(test_alloc_failure_invoice_void_uncollectible_send),
+		cmocka_unit_test(test_alloc_failure_invoice_delete),
+		cmocka_unit_test(test_alloc_failure_invoice_list_upcoming),
+		cmocka_unit_test(test_alloc_failure_invoice_item),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -150,6 +150,10 @@ GETTER(balance_transaction, fake_balance_transaction)
 GETTER(setup_intent, fake_setup_intent)
 GETTER(webhook_endpoint, fake_webhook_endpoint)
 GETTER(event, fake_event)
+GETTER(subscription, fake_subscription)
+GETTER(subscription_item, fake_subscription_item)
+GETTER(invoice, fake_invoice)
+GETTER(invoice_item, fake_invoice_item)
 
 static const struct kind {
 	const char *prefix;
@@ -160,7 +164,14 @@ static const struct kind {
 	{ "pi_fake_", get_payment_intent }, { "ch_fake_", get_charge },
 	{ "re_fake_", get_refund },       { "txn_fake_", get_balance_transaction },
 	{ "seti_fake_", get_setup_intent }, { "we_fake_", get_webhook_endpoint },
+	{ "sub_fake_", get_subscription }, { "si_fake_", get_subscription_item },
+	{ "in_fake_", get_invoice },      { "ii_fake_", get_invoice_item },
 };
+
+/* Ids of a kind are numbered from 1; deleted subscription items, invoices
+ * and invoice items cannot be retrieved, so a walk skips up to this many
+ * missing ids in a row before it stops. */
+#define MISSING_IDS_MAX 8
 
 /* The n-th object (1-based) of a kind, or NULL when there is none. */
 static const void *nth(fake_processor *p, const struct kind *k, int n)
@@ -196,6 +207,20 @@ static const fake_event *event_last(fake_processor *p, const char *type)
 			return e;
 	}
 	print_error("no %s event\n", type);
+	fail();
+	return NULL;
+}
+
+/* The first event of a type about the object with this id. */
+static const fake_event *event_first(fake_processor *p, const char *type, const char *id)
+{
+	for (size_t n = 1; n <= fake_event_count(p); n++) {
+		const fake_event *e = event_nth(p, n);
+		const char *about = fake_object_id(fake_event_object(e)); /* NULL for a preview */
+		if (strcmp(fake_event_type(e), type) == 0 && about && strcmp(about, id) == 0)
+			return e;
+	}
+	print_error("no %s event for %s\n", type, id);
 	fail();
 	return NULL;
 }
@@ -262,8 +287,286 @@ static void refund(fake_processor *p, const char *charge, int64_t amount, const 
 	check_ok(p, fake_refund_create(&re, p, &rp, NULL));
 }
 
+/* ---- the billing part of the scenario ------------------------------------------- */
+
+/* A customer, with a test card attached and made its default when `card` is given. */
+static const fake_customer *billing_customer(fake_processor *p, const char *email, const char *card)
+{
+	fake_customer_create_params cp = FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+	cp.email = email;
+	cp.name = "Billing Customer";
+	cp.phone = "+15555550199";
+	cp.payment_method = card;
+	cp.default_payment_method = card;
+	return customer_new(p, &cp);
+}
+
+static const fake_subscription *subscription_new(fake_processor *p, fake_subscription_create_params *sp)
+{
+	const fake_subscription *sub = NULL;
+	check_ok(p, fake_subscription_create(&sub, p, sp, NULL));
+	assert_non_null(sub);
+	return sub;
+}
+
+/* An invoice item of `amount` for a customer: pending, or on a draft
+ * (`invoice`), for one subscription's next invoice (`subscription`). */
+static const fake_invoice_item *invoice_item_new(fake_processor *p, const char *customer, int64_t amount,
+						 const char *description, const char *invoice, const char *subscription)
+{
+	fake_invoice_item_create_params ip = FAKE_INVOICE_ITEM_CREATE_PARAMS_INIT;
+	const fake_invoice_item *ii = NULL;
+	ip.customer = customer;
+	ip.amount = amount;
+	ip.currency = "usd";
+	ip.description = description;
+	ip.invoice = invoice;
+	ip.subscription = subscription;
+	check_ok(p, fake_invoice_item_create(&ii, p, &ip, NULL));
+	assert_non_null(ii);
+	return ii;
+}
+
+/* A draft invoice for a customer with its pending items. */
+static const fake_invoice *invoice_new(fake_processor *p, const char *customer, const char *description)
+{
+	fake_invoice_create_params ip = FAKE_INVOICE_CREATE_PARAMS_INIT;
+	const fake_invoice *inv = NULL;
+	ip.customer = customer;
+	ip.description = description;
+	check_ok(p, fake_invoice_create(&inv, p, &ip, NULL));
+	assert_non_null(inv);
+	return inv;
+}
+
+/* Subscriptions in every state the JSON distinguishes (trialing, active,
+ * paused and resumed, send_invoice and overdue, with collection paused,
+ * incomplete after a decline or 3D Secure, canceled), items added,
+ * changed and deleted, usage on a metered item, invoices draft, open,
+ * paid, paid out of band, void and uncollectible, a deleted draft,
+ * invoice items pending, on a draft and deleted, and the upcoming
+ * invoice. Objects that cannot be retrieved by id (usage records,
+ * deleted objects, the preview, a line on its own) go to `extra`. */
+static void run_billing(fake_processor *p, text *errors, text *extra)
+{
+	static const fake_kv sub_meta[] = { { "plan", "gold" }, { "team", "core" } };
+	static const fake_kv sub_meta2[] = { { "plan", "platinum" }, { "team", "" }, { "seats", "3" } };
+	static const fake_kv item_meta[] = { { "role", "base" } };
+	static const fake_kv invoice_meta[] = { { "order", "A-17" } };
+	const fake_price *monthly = get(p, get_price, "price_fake_00002");
+	const fake_price *metered = get(p, get_price, "price_fake_00003");
+	fake_price_create_params pp = FAKE_PRICE_CREATE_PARAMS_INIT;
+	pp.unit_amount = 500;
+	pp.product = "prod_fake_00001";
+	pp.interval = FAKE_INTERVAL_MONTH;
+	pp.nickname = "Seat";
+	const fake_price *seat = price_new(p, &pp);
+
+	/* T: a 14-day trial on a licensed and a metered item */
+	const fake_customer *t = billing_customer(p, "trial@example.com", "pm_card_visa");
+	fake_subscription_item_params items[2] = { { 0 } };
+	items[0].price = fake_price_id(monthly);
+	items[0].metadata = item_meta;
+	items[0].metadata_count = 1;
+	items[1].price = fake_price_id(metered);
+	fake_subscription_create_params sp = FAKE_SUBSCRIPTION_CREATE_PARAMS_INIT;
+	sp.customer = fake_customer_id(t);
+	sp.items = items;
+	sp.item_count = 2;
+	sp.trial_period_days = 14;
+	sp.description = "Trial plan";
+	sp.metadata = sub_meta;
+	sp.metadata_count = 2;
+	const fake_subscription *trial = subscription_new(p, &sp);
+
+	/* P: a one-day trial with no payment method, paused when it ends */
+	const fake_customer *pc = billing_customer(p, "pause@example.com", NULL);
+	memset(items, 0, sizeof items);
+	items[0].price = fake_price_id(monthly);
+	sp = (fake_subscription_create_params)FAKE_SUBSCRIPTION_CREATE_PARAMS_INIT;
+	sp.customer = fake_customer_id(pc);
+	sp.items = items;
+	sp.item_count = 1;
+	sp.trial_period_days = 1;
+	sp.trial_missing_payment_method = FAKE_TRIAL_END_PAUSE;
+	const fake_subscription *paused = subscription_new(p, &sp);
+
+	/* S: send_invoice, due in 7 days, never paid */
+	const fake_customer *s = billing_customer(p, "send@example.com", NULL);
+	items[0].price = fake_price_id(seat);
+	items[0].quantity = 2;
+	sp = (fake_subscription_create_params)FAKE_SUBSCRIPTION_CREATE_PARAMS_INIT;
+	sp.customer = fake_customer_id(s);
+	sp.items = items;
+	sp.item_count = 1;
+	sp.collection_method = FAKE_COLLECT_SEND_INVOICE;
+	sp.days_until_due = 7;
+	const fake_subscription *sent = subscription_new(p, &sp);
+
+	/* C: charged at once, two items */
+	const fake_customer *c = billing_customer(p, "charged@example.com", "pm_card_visa");
+	memset(items, 0, sizeof items);
+	items[0].price = fake_price_id(monthly);
+	items[1].price = fake_price_id(seat);
+	items[1].quantity = 3;
+	sp = (fake_subscription_create_params)FAKE_SUBSCRIPTION_CREATE_PARAMS_INIT;
+	sp.customer = fake_customer_id(c);
+	sp.items = items;
+	sp.item_count = 2;
+	sp.metadata = sub_meta;
+	sp.metadata_count = 1;
+	const fake_subscription *charged = subscription_new(p, &sp);
+	assert_string_equal(fake_subscription_status_name(charged), "active");
+
+	/* usage on T's metered item */
+	fake_usage_record_params up = FAKE_USAGE_RECORD_PARAMS_INIT;
+	const fake_usage_record *ur = NULL;
+	up.subscription_item = fake_subscription_item_id(fake_subscription_item_at(trial, 1));
+	up.quantity = 40;
+	check_ok(p, fake_usage_record_create(&ur, p, &up, NULL));
+	add_line(p, extra, ur);
+	check_ok(p, fake_clock_advance(p, 60));
+	up.quantity = 2;
+	check_ok(p, fake_usage_record_create(&ur, p, &up, NULL));
+	add_line(p, extra, ur);
+
+	/* T changes its metadata and a quantity: customer.subscription.updated */
+	fake_subscription_item_params change = { 0 };
+	change.id = fake_subscription_item_id(fake_subscription_item_at(trial, 0));
+	change.quantity = 3;
+	fake_subscription_update_params su = FAKE_SUBSCRIPTION_UPDATE_PARAMS_INIT;
+	su.items = &change;
+	su.item_count = 1;
+	su.metadata = sub_meta2;
+	su.metadata_count = 3;
+	check_ok(p, fake_subscription_update(&trial, p, fake_subscription_id(trial), &su, NULL));
+
+	/* 12 days: P paused at day 1, S overdue at day 7, T's trial_will_end at day 11 */
+	check_ok(p, fake_subscription_advance(p, NULL, 12, 0, true));
+	assert_string_equal(fake_subscription_status_name(paused), "paused");
+	assert_string_equal(fake_subscription_status_name(sent), "past_due");
+
+	/* P gets a card and resumes: invoiced and charged now */
+	const fake_payment_method *pm = NULL;
+	fake_payment_method_attach_params ap = FAKE_PAYMENT_METHOD_ATTACH_PARAMS_INIT;
+	ap.customer = fake_customer_id(pc);
+	check_ok(p, fake_payment_method_attach(&pm, p, "pm_card_mastercard", &ap, NULL));
+	check_ok(p, fake_customer_set_default_payment_method(&pc, p, fake_customer_id(pc), fake_payment_method_id(pm),
+							     NULL));
+	check_ok(p, fake_subscription_resume(&paused, p, fake_subscription_id(paused), NULL));
+	assert_string_equal(fake_subscription_status_name(paused), "active");
+
+	/* T's trial ends (day 14): a draft, finalized and paid an hour later */
+	check_ok(p, fake_subscription_advance(p, NULL, 2, 7200, true));
+	assert_string_equal(fake_subscription_status_name(trial), "active");
+
+	/* C: collection paused, then its seat item deleted */
+	su = (fake_subscription_update_params)FAKE_SUBSCRIPTION_UPDATE_PARAMS_INIT;
+	su.pause_collection = FAKE_PAUSE_KEEP_AS_DRAFT;
+	su.pause_resumes_at = fake_clock_now(p) + 7 * 86400;
+	check_ok(p, fake_subscription_update(&charged, p, fake_subscription_id(charged), &su, NULL));
+	const fake_subscription_item *gone = NULL;
+	check_ok(p, fake_subscription_item_delete(&gone, p, fake_subscription_item_id(fake_subscription_item_at(charged, 1)),
+						  FAKE_PRORATION_NONE, NULL));
+	add_line(p, extra, gone);
+
+	/* C's manual invoices: a draft with three pending items, one added to
+	 * it and deleted, then updated */
+	const char *cid = fake_customer_id(c);
+	fake_invoice_item_create_params ip = FAKE_INVOICE_ITEM_CREATE_PARAMS_INIT;
+	const fake_invoice_item *ii = NULL;
+	ip.customer = cid;
+	ip.amount = 1200;
+	ip.currency = "usd";
+	ip.description = "Setup fee";
+	ip.metadata = invoice_meta;
+	ip.metadata_count = 1;
+	check_ok(p, fake_invoice_item_create(&ii, p, &ip, NULL));
+	fake_price_data pd = { "usd", "prod_fake_00001", 333, FAKE_INTERVAL_NONE, 0 };
+	ip = (fake_invoice_item_create_params)FAKE_INVOICE_ITEM_CREATE_PARAMS_INIT;
+	ip.customer = cid;
+	ip.price_data = &pd;
+	ip.quantity = 2;
+	check_ok(p, fake_invoice_item_create(&ii, p, &ip, NULL));
+	invoice_item_new(p, cid, -500, "Loyalty credit", NULL, NULL);
+	const fake_invoice *draft = invoice_new(p, cid, "Manual invoice");
+	ii = invoice_item_new(p, cid, 250, "Rush handling", fake_invoice_id(draft), NULL);
+	check_ok(p, fake_invoice_item_delete(&ii, p, fake_invoice_item_id(ii), NULL));
+	add_line(p, extra, ii);
+	fake_invoice_update_params iu = FAKE_INVOICE_UPDATE_PARAMS_INIT;
+	iu.description = "Manual invoice, revised";
+	iu.metadata = invoice_meta;
+	iu.metadata_count = 1;
+	check_ok(p, fake_invoice_update(&draft, p, fake_invoice_id(draft), &iu, NULL));
+	add_line(p, extra, fake_invoice_line_at(draft, 0));
+
+	/* void, uncollectible, paid out of band, deleted */
+	invoice_item_new(p, cid, 700, "To be voided", NULL, NULL);
+	const fake_invoice *inv = invoice_new(p, cid, NULL);
+	check_ok(p, fake_invoice_finalize(&inv, p, fake_invoice_id(inv), NULL));
+	check_ok(p, fake_invoice_void(&inv, p, fake_invoice_id(inv), NULL));
+	invoice_item_new(p, cid, 900, "Never paid", NULL, NULL);
+	inv = invoice_new(p, cid, NULL);
+	check_ok(p, fake_invoice_finalize(&inv, p, fake_invoice_id(inv), NULL));
+	check_ok(p, fake_invoice_mark_uncollectible(&inv, p, fake_invoice_id(inv), NULL));
+	invoice_item_new(p, cid, 450, "Paid by cheque", NULL, NULL);
+	inv = invoice_new(p, cid, NULL);
+	check_ok(p, fake_invoice_finalize(&inv, p, fake_invoice_id(inv), NULL));
+	fake_invoice_pay_params pay = FAKE_INVOICE_PAY_PARAMS_INIT;
+	pay.paid_out_of_band = true;
+	check_ok(p, fake_invoice_pay(&inv, p, fake_invoice_id(inv), &pay, NULL));
+	invoice_item_new(p, cid, 100, "Deleted draft", NULL, NULL);
+	inv = invoice_new(p, cid, NULL);
+	check_ok(p, fake_invoice_delete(&inv, p, fake_invoice_id(inv), NULL));
+	add_line(p, extra, inv);
+
+	/* C doubles its base item mid-period: two pending prorations, in its upcoming invoice */
+	change = (fake_subscription_item_params){ 0 };
+	change.id = fake_subscription_item_id(fake_subscription_item_at(charged, 0));
+	change.quantity = 2;
+	su = (fake_subscription_update_params)FAKE_SUBSCRIPTION_UPDATE_PARAMS_INIT;
+	su.items = &change;
+	su.item_count = 1;
+	check_ok(p, fake_subscription_update(&charged, p, fake_subscription_id(charged), &su, NULL));
+	const fake_invoice *upcoming = NULL;
+	check_ok(p, fake_invoice_upcoming(&upcoming, p, fake_subscription_id(charged), NULL));
+	add_line(p, extra, upcoming);
+
+	/* F: declined at creation (card ...0341 attaches, then declines): open */
+	const fake_customer *f = billing_customer(p, "declined@example.com", "pm_card_chargeCustomerFail");
+	memset(items, 0, sizeof items);
+	items[0].price = fake_price_id(monthly);
+	sp = (fake_subscription_create_params)FAKE_SUBSCRIPTION_CREATE_PARAMS_INIT;
+	sp.customer = fake_customer_id(f);
+	sp.items = items;
+	sp.item_count = 1;
+	const fake_subscription *incomplete = subscription_new(p, &sp);
+	assert_string_equal(fake_subscription_status_name(incomplete), "incomplete");
+	inv = NULL;
+	check_ok(p, fake_invoice_retrieve(&inv, p, fake_subscription_latest_invoice(incomplete), NULL));
+	assert_string_equal(fake_invoice_status_name(inv), "open");
+	assert_int_equal(fake_invoice_pay(&inv, p, fake_subscription_latest_invoice(incomplete), NULL, NULL),
+			 FAKE_ECARD);
+	add_error_line(p, errors);
+
+	/* A: 3D Secure at creation: invoice.payment_action_required */
+	const fake_customer *a = billing_customer(p, "auth@example.com", "pm_card_authenticationRequired");
+	sp.customer = fake_customer_id(a);
+	subscription_new(p, &sp);
+
+	/* T: a pending item for its next invoice, then the upcoming invoice */
+	invoice_item_new(p, fake_customer_id(t), 300, "Extra seats", NULL, fake_subscription_id(trial));
+	check_ok(p, fake_invoice_upcoming(&upcoming, p, fake_subscription_id(trial), NULL));
+	add_line(p, extra, upcoming);
+
+	/* S is canceled: customer.subscription.deleted */
+	check_ok(p, fake_subscription_cancel(&sent, p, fake_subscription_id(sent), NULL, NULL));
+}
+
 /* Every object type in every state the JSON distinguishes, with the events
- * of all of it. Error bodies are captured right after each failing call. */
+ * of all of it. Error bodies are captured right after each failing call;
+ * objects that cannot be retrieved by id are written to `extra` as they
+ * come. */
 /* The scenario's webhook endpoint: every delivery succeeds. */
 static int accept_webhook(fake_processor *p, const fake_webhook_delivery *d, void *user_data)
 {
@@ -273,7 +576,7 @@ static int accept_webhook(fake_processor *p, const fake_webhook_delivery *d, voi
 	return 0;
 }
 
-static void run_scenario(fake_processor *p, text *errors)
+static void run_scenario(fake_processor *p, text *errors, text *extra)
 {
 	static const char *const every[] = { "*" };
 	fake_webhook_endpoint_create_params wp = FAKE_WEBHOOK_ENDPOINT_CREATE_PARAMS_INIT;
@@ -447,25 +750,48 @@ static void run_scenario(fake_processor *p, text *errors)
 	/* an invalid_request_error */
 	assert_int_equal(fake_customer_retrieve((const fake_customer **)&o, p, "cus_nope", NULL), FAKE_ENOTFOUND);
 	add_error_line(p, errors);
+
+	run_billing(p, errors, extra);
 }
 
-/* Every object (one line each, by kind and id), every event, a page of
- * customers, and the scenario's error bodies. */
+/* Every object (one line each, by kind and id, then those that cannot be
+ * retrieved), every event, pages of customers, subscriptions, invoices,
+ * invoice items, subscription items and invoice lines, and the scenario's
+ * error bodies. */
 typedef struct output {
 	text objects;
 	text events;
-	text page;
+	text page;          /* customers */
+	text subscriptions; /* a page of GET /v1/subscriptions */
+	text invoices;      /* a page of GET /v1/invoices */
+	text pages;         /* pages of invoice items, subscription items and invoice lines */
 	text errors;
 } output;
 
+/* Appends a page's JSON with its url. */
+static void add_page(fake_processor *p, text *t, const fake_list *page, const char *url)
+{
+	char *s = NULL;
+	check_ok(p, fake_json_list(&s, p, page, url, 0));
+	text_add(t, "%s", s);
+	fake_json_free(p, s);
+}
+
 static void produce(fake_processor *p, output *out)
 {
-	run_scenario(p, &out->errors);
+	text extra = { 0 };
+	run_scenario(p, &out->errors, &extra);
 	for (size_t k = 0; k < sizeof(object_kinds) / sizeof(object_kinds[0]); k++) {
-		const void *o;
-		for (int n = 1; (o = nth(p, &object_kinds[k], n)) != NULL; n++)
-			add_line(p, &out->objects, o);
+		int missing = 0;
+		for (int n = 1; missing < MISSING_IDS_MAX; n++) {
+			const void *o = nth(p, &object_kinds[k], n);
+			missing = o ? 0 : missing + 1;
+			if (o)
+				add_line(p, &out->objects, o);
+		}
 	}
+	text_add(&out->objects, "%s", extra.s);
+	text_free(&extra);
 	for (size_t n = 1; n <= fake_event_count(p); n++)
 		add_line(p, &out->events, event_nth(p, n));
 
@@ -474,18 +800,48 @@ static void produce(fake_processor *p, output *out)
 	lp.page.limit = 1;
 	check_ok(p, fake_customer_list(&page, p, &lp, NULL));
 	assert_true(page.has_more);
-	char *s = NULL;
-	check_ok(p, fake_json_list(&s, p, &page, "/v1/customers", 0));
-	text_add(&out->page, "%s", s);
-	fake_json_free(p, s);
+	add_page(p, &out->page, &page, "/v1/customers");
+
+	fake_subscription_list_params sp = FAKE_SUBSCRIPTION_LIST_PARAMS_INIT;
+	sp.status = "all";
+	sp.page.limit = 4;
+	check_ok(p, fake_subscription_list(&page, p, &sp, NULL));
+	assert_true(page.has_more);
+	add_page(p, &out->subscriptions, &page, "/v1/subscriptions");
+	fake_invoice_list_params ip = FAKE_INVOICE_LIST_PARAMS_INIT;
+	ip.page.limit = 5;
+	check_ok(p, fake_invoice_list(&page, p, &ip, NULL));
+	assert_true(page.has_more);
+	add_page(p, &out->invoices, &page, "/v1/invoices");
+	check_ok(p, fake_invoice_item_list(&page, p, NULL, NULL));
+	add_page(p, &out->pages, &page, "/v1/invoiceitems");
+	text_add(&out->pages, "\n");
+
+	/* C's items, and the lines of its manual draft */
+	const fake_subscription *sub = get(p, get_subscription, "sub_fake_00004");
+	fake_subscription_item_list_params sip = FAKE_SUBSCRIPTION_ITEM_LIST_PARAMS_INIT;
+	sip.subscription = fake_subscription_id(sub);
+	check_ok(p, fake_subscription_item_list(&page, p, &sip, NULL));
+	char url[128];
+	snprintf(url, sizeof url, "/v1/subscription_items?subscription=%s", fake_subscription_id(sub));
+	add_page(p, &out->pages, &page, url);
+	text_add(&out->pages, "\n");
+	const fake_invoice *draft = get(p, get_invoice, "in_fake_00007");
+	assert_string_equal(fake_invoice_status_name(draft), "draft");
+	memset(&page, 0, sizeof page);
+	for (size_t i = 0; i < fake_invoice_line_count(draft); i++)
+		page.data[page.count++] = fake_invoice_line_at(draft, i);
+	snprintf(url, sizeof url, "/v1/invoices/%s/lines", fake_invoice_id(draft));
+	add_page(p, &out->pages, &page, url);
+	text_add(&out->pages, "\n");
 }
 
 static void output_free(output *out)
 {
-	text_free(&out->objects);
-	text_free(&out->events);
-	text_free(&out->page);
-	text_free(&out->errors);
+	text *all[] = { &out->objects, &out->events, &out->page, &out->subscriptions, &out->invoices, &out->pages,
+			&out->errors };
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		text_free(all[i]);
 }
 
 /* ---- the validator --------------------------------------------------------------- */
@@ -524,12 +880,33 @@ static void test_json_validates_against_stripe_schemas(void **state)
 		print_message("# %s not found: schema checks skipped\n", VALIDATE_PY);
 		skip();
 	}
-	output out = { { 0 }, { 0 }, { 0 }, { 0 } };
+	output out = { 0 };
 	produce(p, &out);
+	/* Every event type libfake emits for billing is in the file (all but
+	 * invoice.upcoming, which nothing emits yet). */
+	static const char *const billing_events[] = {
+		"customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted",
+		"customer.subscription.trial_will_end", "customer.subscription.paused", "customer.subscription.resumed",
+		"invoice.created", "invoice.updated", "invoice.deleted", "invoice.finalized", "invoice.paid",
+		"invoice.payment_succeeded", "invoice.payment_failed", "invoice.payment_action_required",
+		"invoice.voided", "invoice.marked_uncollectible", "invoice.sent", "invoice.overdue",
+		"invoiceitem.created", "invoiceitem.deleted",
+	};
+	for (size_t i = 0; i < sizeof(billing_events) / sizeof(billing_events[0]); i++) {
+		char needle[96];
+		snprintf(needle, sizeof needle, "\"type\":\"%s\"}", billing_events[i]);
+		if (!strstr(out.events.s, needle)) {
+			print_error("no %s event in the scenario\n", billing_events[i]);
+			fail();
+		}
+	}
 	write_file("json_objects.jsonl", &out.objects);
 	write_file("json_events.jsonl", &out.events);
 	write_file("json_customers_page.json", &out.page);
 	write_file("json_errors.jsonl", &out.errors);
+	write_file("json_subscriptions_page.json", &out.subscriptions);
+	write_file("json_invoices_page.json", &out.invoices);
+	write_file("json_billing_pages.jsonl", &out.pages);
 
 	double spent = 0;
 	validate("--strict -q auto --many json_objects.jsonl", "json_validate_objects.log", &spent);
@@ -538,7 +915,11 @@ static void test_json_validates_against_stripe_schemas(void **state)
 	validate("--strict -q 'GET /v1/customers' json_customers_page.json", "json_validate_get.log", &spent);
 	validate("--strict -q 'POST /v1/customers#default' --many json_errors.jsonl", "json_validate_errors.log",
 		 &spent);
-	print_message("# validate.py: 5 runs, %.2f s\n", spent);
+	validate("--strict -q 'GET /v1/subscriptions' json_subscriptions_page.json", "json_validate_subscriptions.log",
+		 &spent);
+	validate("--strict -q 'GET /v1/invoices' json_invoices_page.json", "json_validate_invoices.log", &spent);
+	validate("--strict -q auto --many json_billing_pages.jsonl", "json_validate_billing_pages.log", &spent);
+	print_message("# validate.py: 8 runs, %.2f s\n", spent);
 	output_free(&out);
 }
 
@@ -547,7 +928,7 @@ static void test_json_validates_against_stripe_schemas(void **state)
 static void test_json_same_bytes_in_two_processors(void **state)
 {
 	(void)state;
-	output a = { { 0 }, { 0 }, { 0 }, { 0 } }, b = { { 0 }, { 0 }, { 0 }, { 0 } };
+	output a = { 0 }, b = { 0 };
 	fake_processor *p = NULL, *q = NULL;
 	assert_int_equal(fake_processor_new(&p, NULL), 0);
 	assert_int_equal(fake_processor_new(&q, NULL), 0);
@@ -564,10 +945,11 @@ static void test_json_same_bytes_in_two_processors(void **state)
 	fake_processor_free(q);
 }
 
-/* Keys in the order libfake promises: in an object with an id, "id" and
- * "object" first, then the rest in ascending order (elsewhere all of them); list envelopes as object, data, has_more, url;
- * metadata (and previous_attributes, which holds metadata keys) in the
- * order the keys were set. */
+/* Keys in the order libfake promises: in an object, "id" (when it has one:
+ * an upcoming invoice has none) and "object" first, then the rest in
+ * ascending order (elsewhere all of them); list envelopes as object, data,
+ * has_more, url; metadata (and previous_attributes, which holds metadata
+ * keys) in the order the keys were set. */
 static void check_key_order(json_t *v, const char *where)
 {
 	if (json_is_array(v)) {
@@ -590,8 +972,10 @@ static void check_key_order(json_t *v, const char *where)
 			static const char *const envelope[] = { "object", "data", "has_more", "url" };
 			assert_true(i < 4);
 			assert_string_equal(key, envelope[i]);
-		} else if (json_object_get(v, "id") && object && i < 2) {
+		} else if (json_is_string(object) && json_object_get(v, "id") && i < 2) {
 			assert_string_equal(key, i == 0 ? "id" : "object");
+		} else if (json_is_string(object) && !json_object_get(v, "id") && i == 0) {
+			assert_string_equal(key, "object");
 		} else {
 			if (prev && strcmp(prev, key) >= 0) {
 				print_error("%s: key \"%s\" after \"%s\"\n", where, key, prev);
@@ -608,7 +992,7 @@ static void check_key_order(json_t *v, const char *where)
 static void test_json_key_order_is_fixed(void **state)
 {
 	fake_processor *p = *state;
-	output out = { { 0 }, { 0 }, { 0 }, { 0 } };
+	output out = { 0 };
 	produce(p, &out);
 
 	char *s = json_of(p, get(p, get_customer, "cus_fake_00001"), 0);
@@ -618,7 +1002,7 @@ static void test_json_key_order_is_fixed(void **state)
 	s = json_of(p, event_nth(p, 1), 0);
 	assert_true(strncmp(s, "{\"id\":\"evt_fake_00001\",\"object\":\"event\",\"api_version\":\"2023-08-16\",", 67) == 0);
 	fake_json_free(p, s);
-	assert_true(strncmp(out.page.s, "{\"object\":\"list\",\"data\":[{\"id\":\"cus_fake_00002\",", 47) == 0);
+	assert_true(strncmp(out.page.s, "{\"object\":\"list\",\"data\":[{\"id\":\"cus_fake_00009\",", 47) == 0);
 
 	/* jansson keeps insertion order: every document shows the builders' order */
 	text *all[] = { &out.objects, &out.events, &out.errors };
@@ -636,7 +1020,7 @@ static void test_json_key_order_is_fixed(void **state)
 static void test_json_pretty_parses_to_the_same_value(void **state)
 {
 	fake_processor *p = *state;
-	output out = { { 0 }, { 0 }, { 0 }, { 0 } };
+	output out = { 0 };
 	produce(p, &out);
 	for (size_t k = 0; k < sizeof(object_kinds) / sizeof(object_kinds[0]); k++) {
 		const void *o = nth(p, &object_kinds[k], 1);
@@ -754,9 +1138,10 @@ static void test_json_deleted_customer(void **state)
 static void test_json_payment_shapes(void **state)
 {
 	fake_processor *p = *state;
-	text errors = { 0 };
-	run_scenario(p, &errors);
+	text errors = { 0 }, extra = { 0 };
+	run_scenario(p, &errors, &extra);
 	text_free(&errors);
+	text_free(&extra);
 
 	/* the charge refunded in two parts: both refunds, newest first */
 	json_t *ch = parsed(p, get(p, get_charge, "ch_fake_00001"));
@@ -881,6 +1266,252 @@ static void test_json_payment_shapes(void **state)
 	check_str(c, "tax_exempt", "none");
 	assert_int_equal(strlen(json_string_value(at(c, "invoice_prefix"))), 8);
 	json_decref(c);
+}
+
+/* The subscription, invoice and invoice item shapes of the billing part of
+ * the scenario (run_billing): the values Stripe would send. */
+static void test_json_billing_shapes(void **state)
+{
+	fake_processor *p = *state;
+	text errors = { 0 }, extra = { 0 };
+	run_scenario(p, &errors, &extra);
+	text_free(&errors);
+
+	/* T: a trial that ended, with a licensed and a metered item */
+	json_t *v = parsed(p, get(p, get_subscription, "sub_fake_00001"));
+	check_str(v, "status", "active");
+	check_int(v, "trial_end", json_integer_value(at(v, "trial_start")) + 14 * 86400);
+	check_int(v, "billing_cycle_anchor", json_integer_value(at(v, "trial_end")));
+	check_str(v, "items.object", "list");
+	check_str(v, "items.url", "/v1/subscription_items?subscription=sub_fake_00001");
+	assert_true(json_is_false(at(v, "items.has_more")));
+	check_str(v, "items.data.0.object", "subscription_item");
+	check_int(v, "items.data.0.quantity", 3);
+	check_str(v, "items.data.0.price.object", "price");
+	check_str(v, "items.data.0.price.id", "price_fake_00002");
+	check_str(v, "items.data.0.metadata.role", "base");
+	check_str(v, "items.data.1.price.recurring.usage_type", "metered");
+	check_absent(v, "items.data.1.quantity"); /* Stripe: none for metered prices */
+	check_str(v, "days_until_due", NULL);
+	check_str(v, "pause_collection", NULL);
+	check_str(v, "canceled_at", NULL);
+	check_str(v, "trial_settings.end_behavior.missing_payment_method", "create_invoice");
+	check_str(v, "latest_invoice", "in_fake_00006");
+	check_str(v, "metadata.plan", "platinum");
+	check_str(v, "collection_method", "charge_automatically");
+	json_decref(v);
+	/* ... and as it was created, in its event: trialing, one quantity */
+	v = parsed(p, event_first(p, "customer.subscription.created", "sub_fake_00001"));
+	check_str(v, "data.object.status", "trialing");
+	check_int(v, "data.object.items.data.0.quantity", 1);
+	check_str(v, "data.object.metadata.plan", "gold");
+	json_decref(v);
+	/* its update: the old items and the metadata keys that changed */
+	v = parsed(p, event_first(p, "customer.subscription.updated", "sub_fake_00001"));
+	check_int(v, "data.previous_attributes.items.data.0.quantity", 1);
+	check_int(v, "data.object.items.data.0.quantity", 3);
+	json_t *want = json_pack("{s:s, s:s, s:n}", "plan", "gold", "team", "core", "seats");
+	assert_true(json_equal(at(v, "data.previous_attributes.metadata"), want));
+	json_decref(want);
+	json_decref(v);
+
+	/* P: paused at the end of its trial, then resumed */
+	v = parsed(p, event_last(p, "customer.subscription.paused"));
+	check_str(v, "data.object.status", "paused");
+	check_str(v, "data.object.trial_settings.end_behavior.missing_payment_method", "pause");
+	json_decref(v);
+	/* S: send_invoice, overdue, then canceled */
+	v = parsed(p, get(p, get_subscription, "sub_fake_00003"));
+	check_str(v, "status", "canceled");
+	check_int(v, "days_until_due", 7);
+	check_str(v, "collection_method", "send_invoice");
+	assert_true(json_is_integer(at(v, "canceled_at")));
+	check_int(v, "ended_at", json_integer_value(at(v, "canceled_at")));
+	json_decref(v);
+	/* C: collection paused, its second item deleted */
+	v = parsed(p, get(p, get_subscription, "sub_fake_00004"));
+	check_str(v, "pause_collection.behavior", "keep_as_draft");
+	assert_true(json_is_integer(at(v, "pause_collection.resumes_at")));
+	assert_int_equal(json_array_size(at(v, "items.data")), 1);
+	json_decref(v);
+	/* the item's deletion: the previous items had it; then the base item
+	 * doubled (the last update), with two prorations */
+	v = NULL;
+	for (size_t n = fake_event_count(p); n > 0 && !v; n--) {
+		json_t *e = parsed(p, event_nth(p, n));
+		if (strcmp(json_string_value(at(e, "type")), "customer.subscription.updated") == 0 &&
+		    json_array_size(at(e, "data.previous_attributes.items.data")) == 2)
+			v = e;
+		else
+			json_decref(e);
+	}
+	assert_non_null(v);
+	check_str(v, "data.object.id", "sub_fake_00004");
+	check_str(v, "data.previous_attributes.items.data.1.id", "si_fake_00006");
+	check_int(v, "data.previous_attributes.items.data.1.quantity", 3);
+	assert_int_equal(json_array_size(at(v, "data.object.items.data")), 1);
+	json_decref(v);
+	v = parsed(p, event_last(p, "customer.subscription.updated"));
+	check_str(v, "data.object.id", "sub_fake_00004");
+	check_int(v, "data.previous_attributes.items.data.0.quantity", 1);
+	check_int(v, "data.object.items.data.0.quantity", 2);
+	json_decref(v);
+
+	/* a paid invoice, its payment intent and charge name it */
+	v = parsed(p, get(p, get_invoice, "in_fake_00004"));
+	check_str(v, "status", "paid");
+	assert_true(json_is_true(at(v, "paid")));
+	check_int(v, "amount_paid", 3500);
+	check_int(v, "amount_remaining", 0);
+	check_str(v, "billing_reason", "subscription_create");
+	check_str(v, "number", "FAKE-00004");
+	check_str(v, "customer_email", "charged@example.com");
+	check_int(v, "status_transitions.paid_at", json_integer_value(at(v, "status_transitions.finalized_at")));
+	check_str(v, "status_transitions.voided_at", NULL);
+	check_str(v, "lines.url", "/v1/invoices/in_fake_00004/lines");
+	check_str(v, "lines.data.0.type", "subscription");
+	check_str(v, "lines.data.0.subscription", "sub_fake_00004");
+	check_str(v, "lines.data.0.subscription_item", "si_fake_00005");
+	check_absent(v, "lines.data.0.invoice_item");
+	check_str(v, "lines.data.1.price.id", "price_fake_00005");
+	check_int(v, "lines.data.1.quantity", 3);
+	check_str(v, "lines.data.1.unit_amount_excluding_tax", "500");
+	check_str(v, "subscription_details.metadata.plan", "gold");
+	json_t *pi = parsed(p, get(p, get_payment_intent, json_string_value(at(v, "payment_intent"))));
+	check_str(pi, "invoice", "in_fake_00004");
+	json_decref(pi);
+	json_t *ch = parsed(p, get(p, get_charge, json_string_value(at(v, "charge"))));
+	check_str(ch, "invoice", "in_fake_00004");
+	json_decref(ch);
+	json_decref(v);
+	/* payments without an invoice have none */
+	pi = parsed(p, get(p, get_payment_intent, "pi_fake_00001"));
+	check_str(pi, "invoice", NULL);
+	json_decref(pi);
+
+	/* the manual draft: three invoice items, a credit not discountable */
+	v = parsed(p, get(p, get_invoice, "in_fake_00007"));
+	check_str(v, "status", "draft");
+	check_str(v, "number", NULL);
+	check_str(v, "effective_at", NULL);
+	check_str(v, "ending_balance", NULL);
+	check_str(v, "billing_reason", "manual");
+	check_str(v, "subscription", NULL);
+	check_str(v, "subscription_details.metadata", NULL);
+	check_int(v, "subtotal", 1200 + 666 - 500);
+	check_int(v, "amount_due", 1366);
+	check_str(v, "lines.data.0.type", "invoiceitem");
+	check_str(v, "lines.data.0.invoice_item", "ii_fake_00001");
+	check_str(v, "lines.data.0.metadata.order", "A-17");
+	check_absent(v, "lines.data.0.subscription_item");
+	check_str(v, "lines.data.1.price.type", "one_time");
+	check_str(v, "lines.data.1.unit_amount_excluding_tax", "333");
+	check_int(v, "lines.data.2.amount", -500);
+	assert_true(json_is_false(at(v, "lines.data.2.discountable")));
+	assert_true(json_is_true(at(v, "lines.data.0.discountable")));
+	json_decref(v);
+	v = parsed(p, event_last(p, "invoice.updated"));
+	want = json_pack("{s:s, s:{s:n}}", "description", "Manual invoice", "metadata", "order");
+	assert_true(json_equal(at(v, "data.previous_attributes"), want));
+	json_decref(want);
+	json_decref(v);
+
+	/* void, uncollectible, paid out of band */
+	v = parsed(p, get(p, get_invoice, "in_fake_00008"));
+	check_str(v, "status", "void");
+	assert_true(json_is_integer(at(v, "status_transitions.voided_at")));
+	assert_true(json_is_false(at(v, "paid")));
+	json_decref(v);
+	v = parsed(p, get(p, get_invoice, "in_fake_00009"));
+	check_str(v, "status", "uncollectible");
+	assert_true(json_is_integer(at(v, "status_transitions.marked_uncollectible_at")));
+	json_decref(v);
+	v = parsed(p, get(p, get_invoice, "in_fake_00010"));
+	assert_true(json_is_true(at(v, "paid")));
+	assert_true(json_is_true(at(v, "paid_out_of_band")));
+	check_str(v, "charge", NULL);
+	json_decref(v);
+
+	/* open after a decline at creation, and a second declined attempt */
+	v = parsed(p, get(p, get_invoice, "in_fake_00012"));
+	check_str(v, "status", "open");
+	check_int(v, "attempt_count", 2);
+	assert_true(json_is_true(at(v, "attempted")));
+	check_str(v, "charge", "ch_fake_00010");
+	json_decref(v);
+
+	/* invoice items: priced, amount only, a proration-free credit */
+	v = parsed(p, get(p, get_invoice_item, "ii_fake_00002"));
+	check_int(v, "amount", 666);
+	check_int(v, "quantity", 2);
+	check_int(v, "unit_amount", 333);
+	check_str(v, "unit_amount_decimal", "333");
+	check_str(v, "price.object", "price");
+	check_str(v, "invoice", "in_fake_00007");
+	check_int(v, "date", json_integer_value(at(v, "period.start")));
+	json_decref(v);
+	v = parsed(p, get(p, get_invoice_item, "ii_fake_00010"));
+	assert_true(json_is_true(at(v, "proration")));
+	assert_true(json_is_false(at(v, "discountable")));
+	check_str(v, "subscription_item", "si_fake_00005");
+	check_int(v, "quantity", 2);
+	json_decref(v);
+	v = parsed(p, get(p, get_invoice_item, "ii_fake_00011"));
+	check_str(v, "price", NULL);
+	check_str(v, "invoice", NULL);
+	check_str(v, "subscription", "sub_fake_00001");
+	check_absent(v, "subscription_item");
+	json_decref(v);
+
+	/* deleted objects are Stripe's deleted shape; their events show them as they were */
+	static const char *const deleted[] = {
+		"{\"id\":\"si_fake_00006\",\"object\":\"subscription_item\",\"deleted\":true}",
+		"{\"id\":\"ii_fake_00004\",\"object\":\"invoiceitem\",\"deleted\":true}",
+		"{\"id\":\"in_fake_00011\",\"object\":\"invoice\",\"deleted\":true}",
+	};
+	for (size_t i = 0; i < sizeof(deleted) / sizeof(deleted[0]); i++)
+		assert_non_null(strstr(extra.s, deleted[i]));
+	v = parsed(p, event_last(p, "invoice.deleted"));
+	check_str(v, "data.object.status", "draft");
+	check_absent(v, "data.object.deleted");
+	json_decref(v);
+	v = parsed(p, event_last(p, "invoiceitem.deleted"));
+	check_int(v, "data.object.amount", 250);
+	json_decref(v);
+
+	/* a usage record */
+	assert_non_null(strstr(extra.s, "{\"id\":\"mbur_fake_00001\",\"object\":\"usage_record\",\"livemode\":false,"
+					 "\"quantity\":40,\"subscription_item\":\"si_fake_00002\",\"timestamp\":"));
+
+	/* the upcoming invoice: no id, lines at the upcoming endpoint */
+	const fake_invoice *upcoming = NULL;
+	check_ok(p, fake_invoice_upcoming(&upcoming, p, "sub_fake_00001", NULL));
+	char *s = json_of(p, upcoming, 0);
+	assert_true(strncmp(s, "{\"object\":\"invoice\",\"account_country\":", 38) == 0);
+	v = parse(s);
+	fake_json_free(p, s);
+	check_absent(v, "id");
+	check_str(v, "billing_reason", "upcoming");
+	check_str(v, "status", "draft");
+	check_str(v, "webhooks_delivered_at", NULL);
+	check_str(v, "lines.url", "/v1/invoices/upcoming/lines?subscription=sub_fake_00001");
+	check_str(v, "lines.data.0.id", "il_tmp_fake_00001");
+	check_str(v, "lines.data.1.price.recurring.usage_type", "metered");
+	check_str(v, "lines.data.2.type", "invoiceitem");
+	check_str(v, "lines.data.2.invoice_item", "ii_fake_00011");
+	check_str(v, "lines.data.2.subscription", "sub_fake_00001");
+	check_int(v, "amount_due", 6000 + 300);
+	json_decref(v);
+	/* C's: its pending prorations, per unit to 12 decimal places at most */
+	check_ok(p, fake_invoice_upcoming(&upcoming, p, "sub_fake_00004", NULL));
+	v = parsed(p, upcoming);
+	check_str(v, "lines.data.3.invoice_item", "ii_fake_00010");
+	assert_true(json_is_true(at(v, "lines.data.3.proration")));
+	check_str(v, "lines.data.3.subscription_item", "si_fake_00005");
+	check_int(v, "lines.data.3.amount", 2183);
+	check_str(v, "lines.data.3.unit_amount_excluding_tax", "1091.5");
+	json_decref(v);
+	text_free(&extra);
 }
 
 static void test_json_error_body(void **state)
@@ -1114,13 +1745,20 @@ static void test_json_allocation_failure(void **state)
 	fake_processor_options o = test_alloc_options(&a);
 	fake_processor *p = NULL;
 	assert_int_equal(fake_processor_new(&p, &o), 0);
-	text errors = { 0 };
-	run_scenario(p, &errors);
+	text errors = { 0 }, extra = { 0 };
+	run_scenario(p, &errors, &extra);
 	text_free(&errors);
+	text_free(&extra);
 
 	fail_each_allocation(p, &a, object_fn, get(p, get_customer, "cus_fake_00001"), false);
 	fail_each_allocation(p, &a, object_fn, get(p, get_charge, "ch_fake_00001"), false);
 	fail_each_allocation(p, &a, object_fn, event_last(p, "customer.updated"), false);
+	fail_each_allocation(p, &a, object_fn, get(p, get_subscription, "sub_fake_00001"), false);
+	fail_each_allocation(p, &a, object_fn, get(p, get_invoice, "in_fake_00007"), false);
+	fail_each_allocation(p, &a, object_fn, event_last(p, "customer.subscription.updated"), false);
+	const fake_invoice *upcoming = NULL;
+	check_ok(p, fake_invoice_upcoming(&upcoming, p, "sub_fake_00001", NULL));
+	fail_each_allocation(p, &a, object_fn, upcoming, false);
 	fake_list page;
 	check_ok(p, fake_customer_list(&page, p, NULL, NULL));
 	fail_each_allocation(p, &a, list_fn, &page, false);
@@ -1139,6 +1777,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_json_event_shows_the_object_as_it_was, fixture_new, fixture_free),
 		cmocka_unit_test_setup_teardown(test_json_deleted_customer, fixture_new, fixture_free),
 		cmocka_unit_test_setup_teardown(test_json_payment_shapes, fixture_new, fixture_free),
+		cmocka_unit_test_setup_teardown(test_json_billing_shapes, fixture_new, fixture_free),
 		cmocka_unit_test_setup_teardown(test_json_error_body, fixture_new, fixture_free),
 		cmocka_unit_test_setup_teardown(test_json_list_envelope, fixture_new, fixture_free),
 		cmocka_unit_test_setup_teardown(test_json_bad_arguments, fixture_new, fixture_free),

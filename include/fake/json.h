@@ -36,9 +36,12 @@ enum {
 /**
  * Serializes any object libfake returned (customer, payment method,
  * product, price, payment intent, setup intent, charge, refund, balance
- * transaction, webhook endpoint, event — an event with its data.object as it was at the
- * moment of the event and data.previous_attributes for updates). A deleted
- * customer is Stripe's `{"id", "object", "deleted": true}`.
+ * transaction, webhook endpoint, subscription, subscription item, usage
+ * record, invoice, invoice line, invoice item, event — an event with its
+ * data.object as it was at the moment of the event and
+ * data.previous_attributes for updates). A deleted customer, subscription
+ * item, invoice or invoice item is Stripe's `{"id", "object", "deleted":
+ * true}`; an upcoming-invoice preview has no "id" member, as Stripe's.
  * @param out receives a NUL-terminated string the caller owns and frees
  *        with fake_json_free() on @p p, before fake_processor_free(); it
  *        survives reset. NULL on failure.
