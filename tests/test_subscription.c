@@ -1258,6 +1258,16 @@ static void test_subscription_transition_any_status(void **state)
 		assert_null(fake_event_request_id(e));
 		from = path[i];
 	}
+	/* the log, filtered by type, holds one update per step, newest first */
+	fake_event_list_params lp = FAKE_EVENT_LIST_PARAMS_INIT;
+	lp.type = "customer.subscription.updated";
+	fake_list page;
+	check_ok(p, fake_event_list(&page, p, &lp, NULL));
+	assert_int_equal(page.count, 1 + sizeof path / sizeof path[0]); /* the first payment's activation too */
+	assert_int_equal(fake_subscription_status_of(fake_event_object(page.data[0])), FAKE_SUB_ACTIVE);
+	assert_int_equal(fake_subscription_status_of(fake_event_previous(page.data[0])), FAKE_SUB_TRIALING);
+	assert_int_equal(fake_subscription_status_of(fake_event_object(page.data[5])), FAKE_SUB_PAST_DUE);
+	assert_int_equal(fake_subscription_status_of(fake_event_previous(page.data[5])), FAKE_SUB_ACTIVE);
 	/* no change, no event; synthesize false records none */
 	size_t events = fake_event_count(p);
 	check_ok(p, fake_subscription_transition(NULL, p, "sub_fake_00001", FAKE_SUB_ACTIVE, true));

@@ -206,7 +206,7 @@ FAKE_EXTERN int fake_invoice_list(fake_list *out, fake_processor *p, const fake_
 
 /**
  * Previews the next invoice of a subscription (operation
- * "upcoming_invoice"), computed from its items, quantities, metered usage
+ * "create_invoice_preview"), computed from its items, quantities, metered usage
  * and pending invoice items (prorations included), for the period that
  * starts when the current one ends. Nothing is stored: the preview has no
  * id, and no counter moves.

@@ -365,7 +365,7 @@ typedef struct fake_subscription_item_create_params {
 	{ FAKE_SUBSCRIPTION_ITEM_CREATE_PARAMS_VERSION, NULL, NULL, NULL, 0, FAKE_PRORATION_CREATE_PRORATIONS, NULL, 0 }
 
 /**
- * Adds an item to a subscription (operation "create_subscription_item");
+ * Adds an item to a subscription (operation "subscription_item_create");
  * the subscription shows it at once and emits customer.subscription.updated
  * (previous_attributes.items); prorated as fake_subscription_update().
  * @param out receives the borrowed object (see fake/common.h); NULL on failure.
@@ -377,7 +377,7 @@ FAKE_EXTERN int fake_subscription_item_create(const fake_subscription_item **out
 					      const fake_request *request);
 
 /**
- * Retrieves a subscription item (operation "retrieve_subscription_item");
+ * Retrieves a subscription item (operation "subscription_item_retrieve");
  * a deleted item is missing.
  * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return 0; FAKE_EINVAL; FAKE_ENOTFOUND.
@@ -402,7 +402,7 @@ typedef struct fake_subscription_item_update_params {
 
 /**
  * Changes an item's price, quantity or metadata (operation
- * "update_subscription_item"); as fake_subscription_update() with one item.
+ * "subscription_item_update"); as fake_subscription_update() with one item.
  * @param out receives the borrowed object (see fake/common.h); NULL on failure.
  * @return as fake_subscription_update().
  */
@@ -411,7 +411,7 @@ FAKE_EXTERN int fake_subscription_item_update(const fake_subscription_item **out
 					      const fake_request *request);
 
 /**
- * Removes an item (operation "delete_subscription_item"), prorated with
+ * Removes an item (operation "subscription_item_delete"), prorated with
  * @p proration_behavior; the subscription shows it gone at once. The last
  * item cannot be deleted (cancel the subscription instead).
  * @param out receives the deleted item (a tombstone: retrieve no longer finds it).
@@ -431,7 +431,7 @@ typedef struct fake_subscription_item_list_params {
 #define FAKE_SUBSCRIPTION_ITEM_LIST_PARAMS_INIT { FAKE_SUBSCRIPTION_ITEM_LIST_PARAMS_VERSION, { 0, NULL, NULL }, NULL }
 
 /**
- * Lists a subscription's items, newest first (operation "list_subscription_items").
+ * Lists a subscription's items, newest first (operation "subscription_item_list").
  * @param out receives a page of `const fake_subscription_item *`.
  * @return 0; FAKE_EINVAL (no subscription, bad page); FAKE_ENOTFOUND.
  */
