@@ -1701,7 +1701,7 @@ static const operation operations[] = {
 	{ "subscription_item_update", OUT_OBJECT, true, false, op_si_update, EXTRA_BILLING, 0 },
 	{ "subscription_item_delete", OUT_OBJECT, true, false, op_si_delete, EXTRA_BILLING, 0 },
 	{ "subscription_item_list", OUT_LIST, true, true, op_si_list, EXTRA_BILLING, 0 },
-	{ "usage_record_create", OUT_OBJECT, true, false, op_usage_record, EXTRA_BILLING, 0 },
+	{ "usage_record_create", OUT_OBJECT, true, true, op_usage_record, EXTRA_BILLING, 0 },
 	{ "invoice_create", OUT_OBJECT, true, false, op_invoice_create, EXTRA_BILLING, 0 },
 	{ "invoice_retrieve", OUT_OBJECT, true, true, op_invoice_retrieve, EXTRA_BILLING, 0 },
 	{ "invoice_update", OUT_OBJECT, true, false, op_invoice_update, EXTRA_BILLING, 0 },
