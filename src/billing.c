@@ -31,11 +31,6 @@ int64_t fake__item_amount(const struct fake_subscription_item *item)
 	return item->price->usage_type == FAKE_USAGE_METERED ? 0 : item->price->unit_amount * item->quantity;
 }
 
-static bool ended(const struct fake_subscription *sub)
-{
-	return sub->status == FAKE_SUB_CANCELED || sub->status == FAKE_SUB_INCOMPLETE_EXPIRED;
-}
-
 static int64_t earliest(int64_t a, int64_t b)
 {
 	return !a ? b : !b ? a : a < b ? a : b;
@@ -62,21 +57,9 @@ static int64_t next_due(const struct fake_subscription *sub)
 
 int fake__subscription_commit(fake_processor *p, struct fake_subscription *sub, struct fake_subscription *next)
 {
-	int64_t due = next_due(next);
-	if (due > FAKE_TIME_MAX)
-		due = 0;
-	if (due && due < p->timeline.now)
-		due = p->timeline.now;
-	if (due && due != next->job_due && fake__timeline_schedule(p, due, FAKE__JOB_SUBSCRIPTION, sub))
+	if (fake__timeline_reschedule(p, next_due(next), FAKE__JOB_SUBSCRIPTION, sub, &next->job_due))
 		return p->error->status;
-	next->job_due = due;
 	return fake__object_commit(p, sub, next);
-}
-
-static const char *product_name(const fake_processor *p, const struct fake_price *price)
-{
-	const fake__object *o = fake__store_find(p, price->product);
-	return o ? ((const struct fake_product *)o)->name : price->product;
 }
 
 /* The subscription lines of an invoice: licensed items for [start, end)
@@ -102,13 +85,13 @@ static int cycle_lines(struct fake_invoice_line ***out, size_t *count, fake_proc
 			amount = quantity * price->unit_amount;
 			ps = usage_start;
 			pe = usage_end;
-			snprintf(text, sizeof(text), "%lld x %s (usage)", (long long)quantity, product_name(p, price));
+			snprintf(text, sizeof(text), "%lld x %s (usage)", (long long)quantity, fake__product_name(p, price));
 		} else if (trial) {
 			amount = 0;
-			snprintf(text, sizeof(text), "Trial period for %s", product_name(p, price));
+			snprintf(text, sizeof(text), "Trial period for %s", fake__product_name(p, price));
 		} else {
 			amount = fake__item_amount(item);
-			snprintf(text, sizeof(text), "%lld x %s", (long long)quantity, product_name(p, price));
+			snprintf(text, sizeof(text), "%lld x %s", (long long)quantity, fake__product_name(p, price));
 		}
 		struct fake_invoice_line *line =
 			fake__invoice_line_new(p, amount, sub->currency, text, price, quantity, ps, pe);
@@ -454,7 +437,7 @@ static struct fake_subscription *subscription_of(fake_processor *p, const struct
 {
 	fake__object *o = inv->subscription ? fake__store_find(p, inv->subscription) : NULL;
 	struct fake_subscription *sub = (struct fake_subscription *)o;
-	return sub && !ended(sub) ? sub : NULL;
+	return sub && !fake__subscription_ended(sub) ? sub : NULL;
 }
 
 int fake__subscription_invoice_paid(fake_processor *p, fake__ctx *ctx, const struct fake_invoice *inv)
@@ -502,11 +485,11 @@ static int preview_store(struct fake_invoice **out, fake_processor *p, const str
 
 int fake__subscription_preview(struct fake_invoice **out, fake_processor *p, const struct fake_subscription *sub)
 {
-	if (ended(sub) || sub->status == FAKE_SUB_PAUSED || sub->cancel_at_period_end ||
+	if (fake__subscription_ended(sub) || sub->status == FAKE_SUB_PAUSED || sub->cancel_at_period_end ||
 	    (sub->cancel_at && sub->cancel_at <= sub->current_period_end))
 		return fake__error_set(p, FAKE_ESTATE, "invoice_upcoming_none", "subscription",
 				       "No upcoming invoices for subscription '%s': it is %s.", sub->obj.id,
-				       ended(sub) || sub->status == FAKE_SUB_PAUSED ? fake_subscription_status_string(sub->status)
+				       fake__subscription_ended(sub) || sub->status == FAKE_SUB_PAUSED ? fake_subscription_status_string(sub->status)
 										    : "set to cancel");
 	bool trial = sub->status == FAKE_SUB_TRIALING;
 	int64_t start = sub->current_period_end;
@@ -686,7 +669,7 @@ int fake_subscription_transition(const fake_subscription **out, fake_processor *
 	if (fake__store_get(&found, p, FAKE_OBJECT_SUBSCRIPTION, id, "id"))
 		return p->error->status;
 	struct fake_subscription *sub = found;
-	if (ended(sub))
+	if (fake__subscription_ended(sub))
 		return fake__error_set(p, FAKE_ESTATE, "", "", "The subscription '%s' has ended (%s); it cannot move to %s.",
 				       sub->obj.id, fake_subscription_status_string(sub->status),
 				       fake_subscription_status_string(status));

@@ -106,6 +106,18 @@ int fake__timeline_schedule(fake_processor *p, int64_t due, fake__job_kind kind,
 	return 0;
 }
 
+int fake__timeline_reschedule(fake_processor *p, int64_t due, fake__job_kind kind, void *object, int64_t *job_due)
+{
+	if (due > FAKE_TIME_MAX)
+		due = 0; /* never reached */
+	if (due && due < p->timeline.now)
+		due = p->timeline.now;
+	if (due && due != *job_due && fake__timeline_schedule(p, due, kind, object))
+		return p->error->status;
+	*job_due = due;
+	return 0;
+}
+
 int fake_clock_advance_to(fake_processor *p, int64_t unix_time)
 {
 	if (!p)

@@ -206,8 +206,8 @@ static int delete(void *out, fake_processor *p, fake__ctx *ctx)
 	const fake__table *subs = &p->tables[FAKE_OBJECT_SUBSCRIPTION];
 	for (size_t i = 0; i < subs->len; i++) {
 		struct fake_subscription *sub = (struct fake_subscription *)subs->items[i];
-		if (strcmp(sub->customer, c->obj.id) == 0 && sub->status != FAKE_SUB_CANCELED &&
-		    sub->status != FAKE_SUB_INCOMPLETE_EXPIRED && fake__subscription_end(p, ctx, sub, FAKE_SUB_CANCELED))
+		if (strcmp(sub->customer, c->obj.id) == 0 && !fake__subscription_ended(sub) &&
+		    fake__subscription_end(p, ctx, sub, FAKE_SUB_CANCELED))
 			return p->error->status;
 	}
 	if (fake__event_emit(p, ctx, FAKE__EVT_CUSTOMER_DELETED, c, NULL, NULL, 0))

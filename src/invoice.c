@@ -27,8 +27,30 @@ static const char *const reason_names[] = {
 };
 
 #define DAY INT64_C(86400)
+
 #define DAYS_UNTIL_DUE_DEFAULT 30
 #define DAYS_UNTIL_DUE_MAX 365
+
+int fake__check_collection(fake_processor *p, fake_collection_method method, unsigned int days_until_due)
+{
+	if ((unsigned int)method > FAKE_COLLECT_SEND_INVOICE)
+		return fake__error_set(p, FAKE_EINVAL, "", "collection_method",
+				       "Invalid collection_method: %d is not a fake_collection_method.", (int)method);
+	if (days_until_due && method != FAKE_COLLECT_SEND_INVOICE)
+		return fake__error_set(p, FAKE_EINVAL, "", "days_until_due",
+				       "Invalid days_until_due: it can only be set when collection_method is send_invoice.");
+	if (days_until_due > DAYS_UNTIL_DUE_MAX)
+		return fake__error_set(p, FAKE_EINVAL, "", "days_until_due", "Invalid days_until_due: %u is more than %d.",
+				       days_until_due, DAYS_UNTIL_DUE_MAX);
+	return 0;
+}
+
+unsigned int fake__days_until_due(fake_collection_method method, unsigned int days_until_due)
+{
+	if (method != FAKE_COLLECT_SEND_INVOICE)
+		return 0;
+	return days_until_due ? days_until_due : DAYS_UNTIL_DUE_DEFAULT;
+}
 
 const char *fake_invoice_status_string(fake_invoice_status status)
 {
@@ -114,13 +136,7 @@ static int64_t next_due(const fake_processor *p, const struct fake_invoice *inv)
 
 int fake__invoice_schedule(fake_processor *p, struct fake_invoice *next, struct fake_invoice *live)
 {
-	int64_t due = next_due(p, next);
-	if (due && due < p->timeline.now)
-		due = p->timeline.now;
-	if (due && due != next->job_due && fake__timeline_schedule(p, due, FAKE__JOB_INVOICE, live))
-		return p->error->status;
-	next->job_due = due;
-	return 0;
+	return fake__timeline_reschedule(p, next_due(p, next), FAKE__JOB_INVOICE, live, &next->job_due);
 }
 
 /* Writes `next` into the live invoice with its job rescheduled. */
@@ -159,7 +175,9 @@ int fake__invoice_new(struct fake_invoice **out, fake_processor *p, fake__ctx *c
 	inv->period_end = spec->period_end;
 	inv->auto_advance = spec->auto_advance;
 	inv->finalize_at = spec->finalize_at;
-	inv->metadata = &fake__metadata_empty;
+	inv->default_payment_method = spec->default_payment_method;
+	inv->description = spec->description;
+	inv->metadata = spec->metadata ? spec->metadata : &fake__metadata_empty;
 
 	/* The currency: the spec's, else the first pending item's, else usd. */
 	fake__invoice_spec take = *spec;
@@ -488,16 +506,8 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 		return p->error->status;
 	if (!c->customer)
 		return fake__error_set(p, FAKE_EINVAL, "parameter_missing", "customer", "Missing required param: customer.");
-	if ((unsigned int)c->collection_method > FAKE_COLLECT_SEND_INVOICE)
-		return fake__error_set(p, FAKE_EINVAL, "", "collection_method",
-				       "Invalid collection_method: %d is not a fake_collection_method.",
-				       (int)c->collection_method);
-	if (c->days_until_due && c->collection_method != FAKE_COLLECT_SEND_INVOICE)
-		return fake__error_set(p, FAKE_EINVAL, "", "days_until_due",
-				       "Invalid days_until_due: it can only be set when collection_method is send_invoice.");
-	if (c->days_until_due > DAYS_UNTIL_DUE_MAX)
-		return fake__error_set(p, FAKE_EINVAL, "", "days_until_due",
-				       "Invalid days_until_due: %u is more than %d.", c->days_until_due, DAYS_UNTIL_DUE_MAX);
+	if (fake__check_collection(p, c->collection_method, c->days_until_due))
+		return p->error->status;
 	if ((c->currency && fake__check_currency(p, c->currency, currency)) ||
 	    fake__check_string(p, c->description, 1500, "description") ||
 	    fake__metadata_check(p, c->metadata, c->metadata_count))
@@ -522,9 +532,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	spec.sub = sub;
 	spec.reason = FAKE_BILLING_MANUAL;
 	spec.collection_method = c->collection_method;
-	spec.days_until_due = c->collection_method == FAKE_COLLECT_SEND_INVOICE
-				      ? (c->days_until_due ? c->days_until_due : DAYS_UNTIL_DUE_DEFAULT)
-				      : 0;
+	spec.days_until_due = fake__days_until_due(c->collection_method, c->days_until_due);
 	spec.currency = c->currency ? fake__arena_strdup(p, currency, &ok) : NULL;
 	spec.period_start = spec.period_end = p->timeline.now;
 	spec.pending_items = !c->exclude_pending_items;
@@ -532,20 +540,13 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	spec.finalize_at = p->timeline.now + p->options.billing.finalize_delay;
 	if (!ok)
 		return fake__error_nomem(p);
-	struct fake_invoice *inv = NULL;
-	/* Build the draft quietly, then emit invoice.created with every field set. */
-	bool events = ctx->events;
-	ctx->events = false;
-	int rc = fake__invoice_new(&inv, p, ctx, &spec);
-	ctx->events = events;
-	if (rc)
-		return rc;
-	inv->default_payment_method = pm ? pm->obj.id : NULL;
-	inv->description = c->description && c->description[0] ? fake__arena_strdup(p, c->description, &ok) : NULL;
+	spec.default_payment_method = pm ? pm->obj.id : NULL;
+	spec.description = c->description && c->description[0] ? fake__arena_strdup(p, c->description, &ok) : NULL;
 	if (!ok)
 		return fake__error_nomem(p);
-	if (fake__metadata_merge(&inv->metadata, p, &fake__metadata_empty, c->metadata, c->metadata_count, false) ||
-	    fake__event_emit(p, ctx, FAKE__EVT_INVOICE_CREATED, inv, NULL, NULL, 0))
+	struct fake_invoice *inv = NULL;
+	if (fake__metadata_merge(&spec.metadata, p, &fake__metadata_empty, c->metadata, c->metadata_count, false) ||
+	    fake__invoice_new(&inv, p, ctx, &spec))
 		return p->error->status;
 	*(const fake_invoice **)out = inv;
 	return 0;

@@ -401,3 +401,9 @@ int fake__price_resolve(const struct fake_price **out, fake_processor *p, fake__
 	*out = pr;
 	return 0;
 }
+
+const char *fake__product_name(const fake_processor *p, const struct fake_price *price)
+{
+	const fake__object *o = fake__store_find(p, price->product);
+	return o ? ((const struct fake_product *)o)->name : price->product;
+}

@@ -382,6 +382,10 @@ typedef struct fake__timeline {
 /* Schedules billing work for a live object at `due` (billing.c keeps the
  * object's job_due so that superseded jobs are skipped). */
 int fake__timeline_schedule(fake_processor *p, int64_t due, fake__job_kind kind, void *object);
+/* Keeps one live job for a billing object: `due` (0: none; clamped to now)
+ * becomes its job unless *job_due already names it; *job_due is set to it.
+ * Jobs whose due time no longer matches the object's job_due are skipped. */
+int fake__timeline_reschedule(fake_processor *p, int64_t due, fake__job_kind kind, void *object, int64_t *job_due);
 void fake__timeline_rollback(fake_processor *p, uint64_t seq);
 void fake__timeline_clear(fake_processor *p);
 void fake__timeline_free(fake_processor *p);
@@ -799,6 +803,9 @@ typedef struct fake__invoice_spec {
 	bool pending_items;              /* pull in pending invoice items */
 	bool auto_advance;
 	int64_t finalize_at;
+	const char *default_payment_method; /* by hand only; else NULL */
+	const char *description;            /* arena string or NULL */
+	const fake_metadata *metadata;      /* NULL: none */
 } fake__invoice_spec;
 
 int fake__invoice_new(struct fake_invoice **out, fake_processor *p, fake__ctx *ctx, const fake__invoice_spec *spec);
@@ -871,6 +878,14 @@ int fake__subscription_due(fake_processor *p, fake__ctx *ctx, struct fake_subscr
 int fake__subscription_commit(fake_processor *p, struct fake_subscription *sub, struct fake_subscription *next);
 /* Runs one timeline job in its own transaction (billing.c). */
 int fake__billing_run(fake_processor *p, const fake__job *job);
+/* Canceled or incomplete_expired: nothing more is billed (subscription.c). */
+bool fake__subscription_ended(const struct fake_subscription *sub);
+/* The product's name for invoice lines (price.c). */
+const char *fake__product_name(const fake_processor *p, const struct fake_price *price);
+/* collection_method and days_until_due, as invoices and subscriptions take
+ * them (invoice.c); the days an invoice is due after, 0 unless send_invoice. */
+int fake__check_collection(fake_processor *p, fake_collection_method method, unsigned int days_until_due);
+unsigned int fake__days_until_due(fake_collection_method method, unsigned int days_until_due);
 /* The period amount of an item (unit_amount x quantity; 0 for metered). */
 int64_t fake__item_amount(const struct fake_subscription_item *item);
 /* Usage of a metered item within [start, end) (subscription.c). */

@@ -21,15 +21,13 @@ static const char *const status_names[] = {
 
 #define DAY INT64_C(86400)
 #define QUANTITY_MAX INT64_C(1000000000)
-#define DAYS_UNTIL_DUE_DEFAULT 30
-#define DAYS_UNTIL_DUE_MAX 365
 
 const char *fake_subscription_status_string(fake_subscription_status status)
 {
 	return (unsigned int)status < FAKE__COUNT(status_names) ? status_names[status] : NULL;
 }
 
-static bool ended(const struct fake_subscription *sub)
+bool fake__subscription_ended(const struct fake_subscription *sub)
 {
 	return sub->status == FAKE_SUB_CANCELED || sub->status == FAKE_SUB_INCOMPLETE_EXPIRED;
 }
@@ -108,12 +106,6 @@ static int set_store(fake_processor *p, struct fake_subscription *next, const it
 	return 0;
 }
 
-static const char *product_name(const fake_processor *p, const struct fake_price *price)
-{
-	const fake__object *o = fake__store_find(p, price->product);
-	return o ? ((const struct fake_product *)o)->name : price->product;
-}
-
 /* Credit for the unused rest of the period of `old` and a charge for the
  * rest at `now` (either may be NULL), to the second, as pending items. */
 static int prorate(fake_processor *p, fake__ctx *ctx, const struct fake_subscription *sub,
@@ -126,14 +118,14 @@ static int prorate(fake_processor *p, fake__ctx *ctx, const struct fake_subscrip
 	fake__date d = fake__date_from_unix(t);
 	if (old && fake__item_amount(old)) {
 		snprintf(text, sizeof(text), "Unused time on %lld x %s after %04d-%02d-%02d",
-			 (long long)old->quantity, product_name(p, old->price), d.year, d.month, d.day);
+			 (long long)old->quantity, fake__product_name(p, old->price), d.year, d.month, d.day);
 		if (fake__invoice_item_proration(p, ctx, sub, old, -fake__prorate(fake__item_amount(old), end - t, end - start),
 						 text, t, end))
 			return p->error->status;
 	}
 	if (now && fake__item_amount(now)) {
 		snprintf(text, sizeof(text), "Remaining time on %lld x %s after %04d-%02d-%02d",
-			 (long long)now->quantity, product_name(p, now->price), d.year, d.month, d.day);
+			 (long long)now->quantity, fake__product_name(p, now->price), d.year, d.month, d.day);
 		if (fake__invoice_item_proration(p, ctx, sub, now, fake__prorate(fake__item_amount(now), end - t, end - start),
 						 text, t, end))
 			return p->error->status;
@@ -279,16 +271,8 @@ static int check_create(fake_processor *p, const fake_subscription_create_params
 		return fake__error_set(p, FAKE_EINVAL, "", "payment_behavior",
 				       "Invalid payment_behavior: %d is not a fake_payment_behavior.",
 				       (int)c->payment_behavior);
-	if ((unsigned int)c->collection_method > FAKE_COLLECT_SEND_INVOICE)
-		return fake__error_set(p, FAKE_EINVAL, "", "collection_method",
-				       "Invalid collection_method: %d is not a fake_collection_method.",
-				       (int)c->collection_method);
-	if (c->days_until_due && c->collection_method != FAKE_COLLECT_SEND_INVOICE)
-		return fake__error_set(p, FAKE_EINVAL, "", "days_until_due",
-				       "Invalid days_until_due: it can only be set when collection_method is send_invoice.");
-	if (c->days_until_due > DAYS_UNTIL_DUE_MAX)
-		return fake__error_set(p, FAKE_EINVAL, "", "days_until_due",
-				       "Invalid days_until_due: %u is more than %d.", c->days_until_due, DAYS_UNTIL_DUE_MAX);
+	if (fake__check_collection(p, c->collection_method, c->days_until_due))
+		return p->error->status;
 	if ((c->billing_cycle_anchor && check_time_param(p, c->billing_cycle_anchor, "billing_cycle_anchor")) ||
 	    (c->cancel_at && check_time_param(p, c->cancel_at, "cancel_at")) ||
 	    fake__check_string(p, c->description, 500, "description") ||
@@ -338,9 +322,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	sub->start_date = now;
 	sub->default_payment_method = pm ? pm->obj.id : NULL;
 	sub->collection_method = c->collection_method;
-	sub->days_until_due = c->collection_method == FAKE_COLLECT_SEND_INVOICE
-				      ? (c->days_until_due ? c->days_until_due : DAYS_UNTIL_DUE_DEFAULT)
-				      : 0;
+	sub->days_until_due = fake__days_until_due(c->collection_method, c->days_until_due);
 	sub->cancel_at_period_end = c->cancel_at_period_end;
 	/* Stripe: canceled_at is the time of the request that set it (as update). */
 	sub->canceled_at = c->cancel_at_period_end ? now : 0;
@@ -400,7 +382,7 @@ int fake_subscription_retrieve(const fake_subscription **out, fake_processor *p,
 
 static int not_ended(fake_processor *p, const struct fake_subscription *sub)
 {
-	if (ended(sub))
+	if (fake__subscription_ended(sub))
 		return fake__error_set(p, FAKE_ESTATE, "", "",
 				       "A %s subscription can only update its cancellation_details and metadata; '%s' has ended.",
 				       status_names[sub->status], sub->obj.id);
@@ -624,9 +606,9 @@ static bool list_match(const fake__object *o, const void *ctx)
 	case LIST_ALL:
 		return true;
 	case LIST_ENDED:
-		return ended(sub);
+		return fake__subscription_ended(sub);
 	case LIST_DEFAULT:
-		return !ended(sub);
+		return !fake__subscription_ended(sub);
 	default:
 		return (int)sub->status == f->status;
 	}

@@ -283,64 +283,10 @@ static inline void bsig_take(fake_processor *p, sig *g)
 		 or_dash(fake_invoice_item_description(o)), md_count(fake_invoice_item_metadata(o)));
 }
 
-/* Runs each case against the same processor, as run_bad_cases() does,
- * with the billing signature: each must fail with its status, Stripe
- * type, HTTP status, code and param, give back no object or an empty
- * page, and leave the processor exactly as it was. */
+/* run_bad_cases_with() with the billing signature. */
 static inline void run_billing_bad_cases(fake_processor *p, const bad_case *cases, size_t n)
 {
-	static sig before, after;
-	for (size_t i = 0; i < n; i++) {
-		const bad_case *c = &cases[i];
-		bsig_take(p, &before);
-		union {
-			const void *object;
-			fake_list list;
-		} out;
-		if (c->list) {
-			memset(&out.list, 0, sizeof(out.list));
-			out.list.count = 3;
-			out.list.has_more = true;
-		} else {
-			out.object = SENTINEL;
-		}
-		int rc = c->run(p, c->list ? (void *)&out.list : (void *)&out.object);
-		const fake_error *e = fake_error_last(p);
-		if (rc != c->status) {
-			print_error("%s: returned %s, expected %s (%s)\n", c->what, fake_status_name(rc),
-				    fake_status_name(c->status), e->message);
-			fail();
-		}
-		assert_int_equal(e->status, c->status);
-		if (c->status == FAKE_ECARD) {
-			assert_string_equal(e->type, "card_error");
-			assert_int_equal(e->http_status, 402);
-		} else {
-			assert_string_equal(e->type, "invalid_request_error");
-			assert_int_equal(e->http_status, c->status == FAKE_ENOTFOUND ? 404 : 400);
-		}
-		assert_true(e->message[0] != '\0');
-		if (c->code && strcmp(e->code, c->code) != 0) {
-			print_error("%s: code \"%s\", expected \"%s\" (%s)\n", c->what, e->code, c->code, e->message);
-			fail();
-		}
-		if (c->param && strcmp(e->param, c->param) != 0) {
-			print_error("%s: param \"%s\", expected \"%s\" (%s)\n", c->what, e->param, c->param, e->message);
-			fail();
-		}
-		/* nothing was charged, so the record names no payment */
-		assert_string_equal(e->charge, "");
-		assert_string_equal(e->payment_intent, "");
-		if (c->list) {
-			assert_int_equal(out.list.count, 0);
-			assert_false(out.list.has_more);
-		} else if (out.object != NULL) {
-			print_error("%s: *out is not NULL\n", c->what);
-			fail();
-		}
-		bsig_take(p, &after);
-		check_sig_unchanged(c->what, &before, &after);
-	}
+	run_bad_cases_with(p, cases, n, bsig_take);
 }
 
 /* Asserts that the message of the last error contains `part`. */

@@ -275,13 +275,14 @@ typedef struct bad_case {
 
 /* Runs each case against the same processor: each must fail with its status,
  * Stripe type, HTTP status, code and param, give back no object or an empty
- * page, and leave the processor exactly as it was. */
-static inline void run_bad_cases(fake_processor *p, const bad_case *cases, size_t n)
+ * page, and leave the processor exactly as it was, as `take` sees it. */
+static inline void run_bad_cases_with(fake_processor *p, const bad_case *cases, size_t n,
+				      void (*take)(fake_processor *, sig *))
 {
 	static sig before, after;
 	for (size_t i = 0; i < n; i++) {
 		const bad_case *c = &cases[i];
-		sig_take(p, &before);
+		take(p, &before);
 		union {
 			const void *object;
 			fake_list list;
@@ -327,9 +328,15 @@ static inline void run_bad_cases(fake_processor *p, const bad_case *cases, size_
 			print_error("%s: *out is not NULL\n", c->what);
 			fail();
 		}
-		sig_take(p, &after);
+		take(p, &after);
 		check_sig_unchanged(c->what, &before, &after);
 	}
+}
+
+/* run_bad_cases_with() with the payments signature. */
+static inline void run_bad_cases(fake_processor *p, const bad_case *cases, size_t n)
+{
+	run_bad_cases_with(p, cases, n, sig_take);
 }
 
 #endif
