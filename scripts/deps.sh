@@ -11,7 +11,7 @@
 
 FAKE_DEPS_PACKAGES=(
 	meson ninja-build pkg-config gcc g++
-	uthash-dev libcmocka-dev libjansson-dev libssl-dev
+	libcmocka-dev libjansson-dev libssl-dev
 	python3 python3-jsonschema python3-stripe
 	valgrind
 )

@@ -560,7 +560,6 @@ static int preview_store(struct fake_invoice **out, fake_processor *p, const str
 	if (!preview || !plines)
 		return fake__error_nomem(p);
 	*preview = *copy;
-	memset(&preview->obj.hh, 0, sizeof(preview->obj.hh));
 	preview->obj.flags = 0;
 	preview->obj.id = NULL;
 	preview->job_due = 0;

@@ -51,7 +51,7 @@ static void sift_down(fake__job *heap, size_t len, size_t i)
 	}
 }
 
-static int schedule(fake_processor *p, const fake__job *job)
+int fake__timeline_push(fake_processor *p, const fake__job *job)
 {
 	fake__timeline *t = &p->timeline;
 	if (fake__grow(p, (void **)&t->heap, &t->cap, t->len + 1, sizeof(*t->heap)))
@@ -92,7 +92,7 @@ int fake_clock_schedule(fake_processor *p, int64_t at, fake_clock_fn fn, void *u
 	if (check_time(p, at, "at"))
 		return p->error->status;
 	fake__job job = { at, 0, FAKE__JOB_CALLBACK, fn, user_data };
-	if (schedule(p, &job))
+	if (fake__timeline_push(p, &job))
 		return FAKE_ENOMEM;
 	fake__error_clear(p);
 	return 0;
@@ -101,7 +101,7 @@ int fake_clock_schedule(fake_processor *p, int64_t at, fake_clock_fn fn, void *u
 int fake__timeline_schedule(fake_processor *p, int64_t due, fake__job_kind kind, void *object)
 {
 	fake__job job = { due, 0, kind, NULL, object };
-	if (schedule(p, &job))
+	if (fake__timeline_push(p, &job))
 		return fake__error_nomem(p);
 	return 0;
 }
@@ -137,6 +137,10 @@ int fake_clock_advance_to(fake_processor *p, int64_t unix_time)
 		t->now = job.due;
 		if (job.kind == FAKE__JOB_CALLBACK) {
 			job.fn(p, job.due, job.object);
+			continue;
+		}
+		if (job.kind == FAKE__JOB_WEBHOOK) {
+			fake__webhook_retry(p, job.object);
 			continue;
 		}
 		rc = fake__billing_run(p, &job);

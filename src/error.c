@@ -30,6 +30,7 @@ static const struct status_info {
 	{ FAKE_ENOMEM, "FAKE_ENOMEM", "out of memory", "api_error", 500 },
 	{ FAKE_ESIGNATURE, "FAKE_ESIGNATURE", "the webhook signature did not verify", "signature_verification_error",
 	  400 },
+	{ FAKE_EIO, "FAKE_EIO", "a file could not be read or written", "api_error", 500 },
 	{ FAKE_ITEROVER, "FAKE_ITEROVER", "no more items", "", 0 },
 };
 

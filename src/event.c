@@ -58,6 +58,14 @@ static const char *const type_names[FAKE__EVT_COUNT] = {
 	[FAKE__EVT_INVOICEITEM_DELETED] = "invoiceitem.deleted",
 };
 
+fake__event_type fake__event_type_named(const char *name)
+{
+	for (int t = 0; t < FAKE__EVT_COUNT; t++)
+		if (strcmp(type_names[t], name) == 0)
+			return (fake__event_type)t;
+	return FAKE__EVT_COUNT;
+}
+
 int fake__event_emit(fake_processor *p, fake__ctx *ctx, fake__event_type type, const void *object,
 		     const void *previous, const char *const *changed, size_t changed_count)
 {

@@ -8,14 +8,14 @@
  *    at once by reset or free. An update never writes into a string or a
  *    metadata array: it builds new ones and swaps pointers, so a snapshot is
  *    a plain struct copy that shares them.
- *  - Tables that grow (the per-type object tables, the id index, the
+ *  - Tables that grow (the per-type object tables, which are the id index, the
  *    timeline heap, scripts, subscribers) use the instance allocator
  *    directly, since they are reallocated.
  *
  * Transactions (store.c): the default behaviour of every operation, and
  * each piece of timeline work, runs between fake__txn_begin() and either
  * success or fake__txn_rollback(). Rollback undoes everything: objects
- * created (their ids, their places in the tables and the index), versions
+ * created (their ids and their places in the tables), versions
  * written into existing objects with fake__object_commit() (the only way
  * an existing object changes), block allocations and timeline jobs.
  * Transactions never nest: stubs, subscribers and clock callbacks run
@@ -29,8 +29,6 @@
 #include <fake/fake.h>
 
 #include <string.h>
-
-#include "uthash_config.h"
 
 #define FAKE__COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -74,13 +72,12 @@ void fake__arena_free(fake_processor *p);
 /* ---- objects and the store (store.c) -------------------------------------- */
 
 enum {
-	FAKE__LIVE = 1u << 0,    /* stored in the tables and the index (not a snapshot) */
+	FAKE__LIVE = 1u << 0,    /* stored in its table (not a snapshot) */
 	FAKE__DELETED = 1u << 1, /* a tombstone: retrievable, not listed */
 };
 
 /* The header every object starts with. */
 typedef struct fake__object {
-	UT_hash_handle hh;     /* in the id index; meaningless in snapshots */
 	fake_object_type type;
 	unsigned int flags;    /* FAKE__LIVE, FAKE__DELETED */
 	size_t pos;            /* index in its type table: creation order */
@@ -97,7 +94,7 @@ typedef struct fake__table {
 /* A new object of `size` bytes in the arena, zeroed, header filled, id
  * assigned from the type's counter (rolled back with the transaction). */
 void *fake__object_new(fake_processor *p, fake_object_type type, size_t size);
-/* Makes an object live: appends it to its table and the id index. */
+/* Makes an object live: appends it to its table, which is the id index. */
 int fake__store_add(fake_processor *p, void *object);
 /* Finds a live object by id, or NULL. */
 fake__object *fake__store_find(const fake_processor *p, const char *id);
@@ -107,13 +104,18 @@ int fake__store_get(void **out, fake_processor *p, fake_object_type type, const 
 /* As fake__store_get, but a deleted object is missing too. */
 int fake__store_get_live(void **out, fake_processor *p, fake_object_type type, const char *id, const char *param);
 /* Writes a new version (built as a copy of the live object, then changed)
- * into the live object, keeping its place in the index and table, and
+ * into the live object, keeping its place in its table, and
  * keeps the old version in the transaction's undo log. FAKE_ENOMEM (the
  * object unchanged) when the log cannot grow. */
 int fake__object_commit(fake_processor *p, void *live, const void *version);
 /* A snapshot: a copy of `object` that is not live. */
 void *fake__snapshot(fake_processor *p, const void *object);
 const char *fake__object_noun(fake_object_type type);
+const char *fake__object_prefix(fake_object_type type);
+size_t fake__object_size(fake_object_type type);
+/* Stripe's `object` string of a type, and back (FAKE_OBJECT_TYPE_COUNT if none). */
+const char *fake__object_type_name(fake_object_type type);
+fake_object_type fake__object_type_named(const char *name);
 
 /* The versions a transaction overwrote, for rollback: items[i] names the
  * object and where its old bytes start in `bytes`. Emptied at each begin. */
@@ -327,6 +329,8 @@ int fake__event_emit(fake_processor *p, fake__ctx *ctx, fake__event_type type, c
  * Returns NULL with FAKE_ENOMEM in the error record on failure. */
 const char *const *fake__event_changed(fake_processor *p, const char *const *names, const bool *differs, size_t n,
 				       size_t *count);
+/* The type with Stripe's name `name` ("invoice.paid"), or FAKE__EVT_COUNT. */
+fake__event_type fake__event_type_named(const char *name);
 /* Delivers undelivered events to subscribers, unless already delivering
  * (then the outer delivery loop gets to them). Cheap when there is nothing
  * to deliver; keeps the caller's error record. */
@@ -359,7 +363,8 @@ int fake__list_by_customer(fake_list *out, fake_processor *p, fake_object_type t
 typedef enum fake__job_kind {
 	FAKE__JOB_CALLBACK,     /* fn(p, due, user_data) */
 	FAKE__JOB_SUBSCRIPTION, /* billing work of the subscription `object` */
-	FAKE__JOB_INVOICE       /* billing work of the invoice `object` */
+	FAKE__JOB_INVOICE,      /* billing work of the invoice `object` */
+	FAKE__JOB_WEBHOOK       /* a webhook delivery retry: `object` is a fake__webhook_retry_job */
 } fake__job_kind;
 
 typedef struct fake__job {
@@ -379,6 +384,8 @@ typedef struct fake__timeline {
 	bool advancing;
 } fake__timeline;
 
+/* Adds a job (its seq assigned here); FAKE_ENOMEM without touching the error record. */
+int fake__timeline_push(fake_processor *p, const fake__job *job);
 /* Schedules billing work for a live object at `due` (billing.c keeps the
  * object's job_due so that superseded jobs are skipped). */
 int fake__timeline_schedule(fake_processor *p, int64_t due, fake__job_kind kind, void *object);
@@ -633,6 +640,17 @@ struct fake_webhook_endpoint {
 /* Delivers event e to every enabled endpoint that wants it (webhook_endpoint.c);
  * called by the delivery loop after the subscribers. */
 void fake__webhook_deliver(fake_processor *p, struct fake_event *e);
+
+/* The next delivery attempt of an event to an endpoint, on the timeline
+ * (an arena struct: FAKE__JOB_WEBHOOK's object). */
+typedef struct fake__webhook_retry_job {
+	struct fake_webhook_endpoint *endpoint;
+	struct fake_event *event;
+	unsigned int attempt; /* 2 for the first retry */
+} fake__webhook_retry_job;
+
+/* Runs a retry that has come due (given up if the endpoint no longer wants the event). */
+void fake__webhook_retry(fake_processor *p, const fake__webhook_retry_job *r);
 
 /* Records money moving for `source` (charge.c): a new balance transaction
  * of `amount` with libfake's fee model when type is "charge". */
@@ -896,12 +914,14 @@ int64_t fake__prorate(int64_t a, int64_t num, int64_t den);
 
 /* ---- the processor (processor.c) ------------------------------------------ */
 
+/* 0 when options are valid for fake_processor_new(), else FAKE_EINVAL. */
+int fake__options_check(const fake_processor_options *o);
+
 struct fake_processor {
 	fake_processor_options options;
 	fake_allocator alloc;
 	fake__arena arena;
 
-	fake__object *index;                           /* uthash: id -> live object */
 	fake__table tables[FAKE_OBJECT_TYPE_COUNT];
 	uint64_t counters[FAKE_OBJECT_TYPE_COUNT];     /* last id number used, per type */
 	fake__object **created;       /* objects created by the current transaction, in order */

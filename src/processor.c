@@ -40,7 +40,7 @@ static int check_billing(const fake_billing_options *b)
 	return 0;
 }
 
-static int check_options(const fake_processor_options *o)
+int fake__options_check(const fake_processor_options *o)
 {
 	const fake_allocator *a = &o->allocator;
 	bool none = !a->malloc && !a->realloc && !a->free && !a->calloc;
@@ -77,7 +77,7 @@ int fake_processor_new(fake_processor **out, const fake_processor_options *optio
 	*out = NULL;
 	if (!options)
 		options = &defaults;
-	if (check_options(options))
+	if (fake__options_check(options))
 		return FAKE_EINVAL;
 
 	fake_allocator alloc = options->allocator;

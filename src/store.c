@@ -1,9 +1,14 @@
 /*
- * The store: one table per object type in creation order, one id index for
- * all live objects, and the transaction marks that undo appends.
+ * The store: one table per object type in creation order, and the
+ * transaction marks that undo appends.
  *
- * uthash appears only in this file. Its allocator is the instance's and its
- * out-of-memory handling is non-fatal (uthash_config.h).
+ * The tables are the id index. An id is its type's prefix and a number, the
+ * number counts the type's objects from 1, and every object that takes a
+ * number is either appended to its table or undone with its transaction
+ * (rollback removes objects from the end): so the object numbered n is
+ * item n - 1 of its table. Finding an id is a prefix match, a parse and a
+ * string compare, with no hash to build, grow or keep in memory. (Invoice
+ * lines take numbers but are never stored, so no id finds one.)
  */
 #include "private.h"
 
@@ -43,6 +48,29 @@ const char *fake__object_noun(fake_object_type type)
 	return types[type].noun;
 }
 
+const char *fake__object_prefix(fake_object_type type)
+{
+	return types[type].prefix;
+}
+
+size_t fake__object_size(fake_object_type type)
+{
+	return types[type].size;
+}
+
+const char *fake__object_type_name(fake_object_type type)
+{
+	return types[type].name;
+}
+
+fake_object_type fake__object_type_named(const char *name)
+{
+	int type = 0;
+	while (type < FAKE_OBJECT_TYPE_COUNT && strcmp(types[type].name, name) != 0)
+		type++;
+	return (fake_object_type)type;
+}
+
 void *fake__object_new(fake_processor *p, fake_object_type type, size_t size)
 {
 	if (fake__grow(p, (void **)&p->created, &p->created_cap, p->created_len + 1, sizeof(*p->created)))
@@ -63,54 +91,35 @@ void *fake__object_new(fake_processor *p, fake_object_type type, size_t size)
 
 int fake__store_add(fake_processor *p, void *object)
 {
-	fake_processor *hash_owner = p;
-	int hash_oom = 0;
 	fake__object *o = object;
 	fake__table *t = &p->tables[o->type];
 
 	if (fake__grow(p, (void **)&t->items, &t->cap, t->len + 1, sizeof(*t->items)))
 		return fake__error_nomem(p);
-	if (o->type != FAKE_OBJECT_EVENT) {
-		HASH_ADD_KEYPTR(hh, p->index, o->id, strlen(o->id), o);
-		if (hash_oom)
-			return fake__error_nomem(p);
-	}
 	o->flags |= FAKE__LIVE;
 	o->pos = t->len;
 	t->items[t->len++] = o;
 	return 0;
 }
 
-/* Events, by far the most numerous objects, stay out of the id index: an
- * event's id is its prefix and its number, and the number is its place in
- * the event table plus one (events are only ever appended, and rollback
- * removes them from the end), so the table is the index. */
-static fake__object *find_event(const fake_processor *p, const char *id)
-{
-	const char *prefix = types[FAKE_OBJECT_EVENT].prefix;
-	size_t len = strlen(prefix);
-	if (strncmp(id, prefix, len) != 0 || !id[len])
-		return NULL;
-	uint64_t number = 0;
-	for (const char *d = id + len; *d; d++) {
-		if (*d < '0' || *d > '9' || number > UINT64_MAX / 10 - 1)
-			return NULL;
-		number = number * 10 + (uint64_t)(*d - '0');
-	}
-	const fake__table *t = &p->tables[FAKE_OBJECT_EVENT];
-	if (number < 1 || number > t->len || strcmp(t->items[number - 1]->id, id) != 0)
-		return NULL;
-	return t->items[number - 1];
-}
-
 fake__object *fake__store_find(const fake_processor *p, const char *id)
 {
-	fake__object *e = find_event(p, id);
-	if (e)
-		return e;
-	fake__object *o = NULL;
-	HASH_FIND_STR(p->index, id, o);
-	return o;
+	for (int type = 0; type < FAKE_OBJECT_TYPE_COUNT; type++) {
+		size_t len = strlen(types[type].prefix);
+		if (strncmp(id, types[type].prefix, len) != 0)
+			continue;
+		uint64_t number = 0;
+		for (const char *d = id + len; *d; d++) {
+			if (*d < '0' || *d > '9' || number > UINT64_MAX / 10 - 1)
+				return NULL;
+			number = number * 10 + (uint64_t)(*d - '0');
+		}
+		const fake__table *t = &p->tables[type];
+		if (number < 1 || number > t->len || strcmp(t->items[number - 1]->id, id) != 0)
+			return NULL;
+		return t->items[number - 1];
+	}
+	return NULL;
 }
 
 int fake__store_get(void **out, fake_processor *p, fake_object_type type, const char *id, const char *param)
@@ -156,7 +165,6 @@ void *fake__snapshot(fake_processor *p, const void *object)
 	if (!copy)
 		return NULL;
 	memcpy(copy, o, size);
-	memset(&copy->hh, 0, sizeof(copy->hh));
 	copy->flags &= ~(unsigned int)FAKE__LIVE;
 	p->last_snapshot = copy;
 	p->last_snapshot_of = object;
@@ -176,11 +184,9 @@ int fake__object_commit(fake_processor *p, void *live, const void *version)
 	memcpy(u->bytes + u->bytes_len, live, size);
 	u->bytes_len += size;
 
-	UT_hash_handle hh = o->hh;
 	size_t pos = o->pos;
 	unsigned int flags = o->flags & FAKE__LIVE;
 	memcpy(live, version, size);
-	o->hh = hh;
 	o->pos = pos;
 	o->flags |= flags;
 	return 0;
@@ -197,15 +203,12 @@ void fake__txn_begin(fake_processor *p, fake__txn *txn)
 
 void fake__txn_rollback(fake_processor *p, const fake__txn *txn)
 {
-	fake_processor *hash_owner = p;
 	/* Versions written into objects that existed before, newest first. */
 	fake__undo *u = &p->undo;
 	while (u->len) {
 		const struct fake__undo_item *item = &u->items[--u->len];
 		fake__object *o = item->live;
-		UT_hash_handle hh = o->hh;
 		memcpy(o, u->bytes + item->offset, types[o->type].size);
-		o->hh = hh;
 	}
 	u->bytes_len = 0;
 	p->last_snapshot = NULL; /* it may be in memory the rollback releases */
@@ -214,11 +217,8 @@ void fake__txn_rollback(fake_processor *p, const fake__txn *txn)
 	 * undoing them newest first restores both. */
 	while (p->created_len) {
 		fake__object *o = p->created[--p->created_len];
-		if (o->flags & FAKE__LIVE) {
-			if (o->type != FAKE_OBJECT_EVENT)
-				HASH_DELETE(hh, p->index, o);
+		if (o->flags & FAKE__LIVE)
 			p->tables[o->type].len--;
-		}
 		p->counters[o->type]--;
 	}
 	fake__timeline_rollback(p, txn->job_seq);
@@ -227,8 +227,6 @@ void fake__txn_rollback(fake_processor *p, const fake__txn *txn)
 
 void fake__store_clear(fake_processor *p)
 {
-	fake_processor *hash_owner = p;
-	HASH_CLEAR(hh, p->index);
 	p->last_snapshot = NULL;
 	p->created_len = 0;
 	p->undo.len = 0;

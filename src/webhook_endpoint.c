@@ -32,19 +32,11 @@ static bool wants(const struct fake_webhook_endpoint *we, const struct fake_even
 	return false;
 }
 
-typedef struct retry {
-	struct fake_webhook_endpoint *endpoint;
-	struct fake_event *event;
-	unsigned int attempt;
-} retry;
-
 static void attempt_delivery(fake_processor *p, struct fake_webhook_endpoint *we, struct fake_event *e,
 			     unsigned int attempt);
 
-static void retry_due(fake_processor *p, int64_t at, void *user_data)
+void fake__webhook_retry(fake_processor *p, const fake__webhook_retry_job *r)
 {
-	(void)at;
-	retry *r = user_data;
 	if (!wants(r->endpoint, r->event)) {
 		r->event->pending_webhooks--; /* deleted or disabled since: given up */
 		return;
@@ -90,13 +82,14 @@ static void attempt_delivery(fake_processor *p, struct fake_webhook_endpoint *we
 	}
 	we->failures++;
 	int64_t next = p->timeline.now + retry_delay(attempt);
-	retry *r = next <= e->obj.created + RETRY_WINDOW ? fake__arena_alloc(p, sizeof(*r)) : NULL;
+	fake__webhook_retry_job *r = next <= e->obj.created + RETRY_WINDOW ? fake__arena_alloc(p, sizeof(*r)) : NULL;
 	if (r) {
 		r->endpoint = we;
 		r->event = e;
 		r->attempt = attempt + 1;
 	}
-	if (!r || fake_clock_schedule(p, next, retry_due, r) != 0)
+	fake__job job = { next, 0, FAKE__JOB_WEBHOOK, NULL, r };
+	if (!r || fake__timeline_push(p, &job) != 0)
 		e->pending_webhooks--;
 }
 
@@ -213,6 +206,21 @@ int fake_webhook_endpoint_set_disabled(const fake_webhook_endpoint **out, fake_p
 	static const bool yes = true;
 	return fake__op_run(p, FAKE_OP_UPDATE_WEBHOOK_ENDPOINT, id, disabled ? &yes : NULL, request, out,
 			    set_disabled);
+}
+
+int fake_webhook_endpoint_set_handler(fake_processor *p, const char *id, fake_webhook_handler handler,
+				      void *user_data)
+{
+	if (!p)
+		return FAKE_EINVAL;
+	void *found = NULL;
+	if (fake__store_get_live(&found, p, FAKE_OBJECT_WEBHOOK_ENDPOINT, id, "id"))
+		return p->error->status;
+	struct fake_webhook_endpoint *we = found;
+	we->handler = handler;
+	we->user_data = user_data;
+	fake__error_clear(p);
+	return 0;
 }
 
 static int delete(void *out, fake_processor *p, fake__ctx *ctx)

@@ -59,11 +59,12 @@ typedef enum fake_status {
 	FAKE_ELIMIT = -8,       /**< invalid_request_error, 400: a configured limit was reached */
 	FAKE_ENOMEM = -9,       /**< api_error, 500: an allocation failed; nothing changed */
 	FAKE_ESIGNATURE = -10,  /**< a webhook signature did not verify (fake_webhook_verify()) */
+	FAKE_EIO = -11,         /**< api_error, 500: a file could not be read or written (snapshots) */
 	FAKE_ITEROVER = 1       /**< not an error: an iterator has no more items */
 } fake_status;
 
 /** Lowest (most negative) status code; every code from this to 1 has a name. */
-#define FAKE_STATUS_MIN FAKE_ESIGNATURE
+#define FAKE_STATUS_MIN FAKE_EIO
 
 /**
  * The name of a status code, such as "FAKE_EINVAL".

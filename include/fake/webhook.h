@@ -117,6 +117,19 @@ FAKE_EXTERN int fake_webhook_endpoint_retrieve(const fake_webhook_endpoint **out
 					       const fake_request *request);
 
 /**
+ * Gives an endpoint a new handler. Handlers are code, not state: an
+ * endpoint restored by fake_processor_load() has none, and receives no
+ * deliveries (its pending retries are given up when they come due) until
+ * its handler is set again. Not an operation: not counted, scripted or
+ * stubbed, and no event.
+ * @param handler the new handler; NULL stops deliveries to the endpoint.
+ * @return 0 (the error record is cleared); FAKE_EINVAL for a NULL @p p or
+ *         @p id; FAKE_ENOTFOUND for an unknown or deleted endpoint.
+ */
+FAKE_EXTERN int fake_webhook_endpoint_set_handler(fake_processor *p, const char *id, fake_webhook_handler handler,
+						  void *user_data);
+
+/**
  * Disables or enables an endpoint (operation "update_webhook_endpoint"): a
  * disabled endpoint receives nothing, and its pending retries are dropped
  * when they come due.
