@@ -8,6 +8,11 @@
  * The harness reads CLOCK_MONOTONIC; the library itself never reads real
  * time. Figures from a sanitizer or debug build mean little.
  *
+ * The JSON cases write a subscription with and without Stripe's expand[]
+ * (customer and latest_invoice), and sign and verify the JSON of a real
+ * event as a webhook payload. After the timed cases, the event log's memory
+ * per event: the bytes the same workload holds with and without events.
+ *
  * The billing cases follow: a year of monthly billing for N subscriptions
  * on a fresh processor whose allocator counts the bytes it holds, reported
  * with the objects it made, the page faults and the peak memory. The
@@ -252,6 +257,80 @@ static double typical_billing_fixture(struct bench *b)
 	return t;
 }
 
+/* ---- JSON and webhook payloads (issue 5) ------------------------------------------- */
+
+/* A customer with pm_card_visa as default, subscribed to a monthly price
+ * with no trial: the first invoice finalized and paid at once. Returns the
+ * subscription. */
+static const fake_subscription *add_paid_subscription(struct bench *b)
+{
+	reset(b);
+	const char *price = add_monthly_price(b);
+	const char *customer = add_customer_with_default_card(b, "pm_card_visa");
+	fake_subscription_item_params item = { NULL, price, NULL, 0, false, NULL, 0 };
+	fake_subscription_create_params sc = FAKE_SUBSCRIPTION_CREATE_PARAMS_INIT;
+	sc.customer = customer;
+	sc.items = &item;
+	sc.item_count = 1;
+	const fake_subscription *sub = NULL;
+	check(b, fake_subscription_create(&sub, b->p, &sc, NULL), "fake_subscription_create");
+	return sub;
+}
+
+/* Writes one subscription N times (compact), with `expand` paths. */
+static double subscription_json(struct bench *b, const char *const *expand, size_t expand_count)
+{
+	enum { N = 5000 };
+	const fake_subscription *sub = add_paid_subscription(b);
+	double t0 = now_ns();
+	for (size_t i = 0; i < N; i++) {
+		char *json = NULL;
+		check(b, fake_json_object_expand(&json, b->p, sub, expand, expand_count, 0), "fake_json_object_expand");
+		fake_json_free(b->p, json);
+	}
+	return (now_ns() - t0) / N;
+}
+
+static double json_subscription(struct bench *b)
+{
+	return subscription_json(b, NULL, 0);
+}
+
+static double json_subscription_expanded(struct bench *b)
+{
+	static const char *const expand[] = { "customer", "latest_invoice" };
+	return subscription_json(b, expand, 2);
+}
+
+/* Signs and verifies the JSON of the subscription's invoice.payment_succeeded
+ * event (its invoice inside: 3,336 bytes) as a webhook handler would: what
+ * a delivery costs beyond writing the payload. */
+static double sign_verify_event_payload(struct bench *b)
+{
+	enum { N = 20000 };
+	add_paid_subscription(b);
+	fake_event_list_params ep = FAKE_EVENT_LIST_PARAMS_INIT;
+	ep.type = "invoice.payment_succeeded";
+	fake_list page;
+	check(b, fake_event_list(&page, b->p, &ep, NULL), "fake_event_list");
+	char *payload = NULL;
+	check(b, page.count == 1 ? fake_json_object(&payload, b->p, page.data[0], 0) : FAKE_ENOTFOUND,
+	      "fake_json_object");
+	size_t len = strlen(payload);
+	int64_t now = fake_clock_now(b->p);
+	char header[FAKE_WEBHOOK_HEADER_MAX];
+	double t0 = now_ns();
+	for (size_t i = 0; i < N; i++) {
+		check(b, fake_webhook_sign(header, sizeof(header), b->p, "whsec_bench", now, payload, len),
+		      "fake_webhook_sign");
+		check(b, fake_webhook_verify(b->p, payload, len, header, "whsec_bench", now, 300),
+		      "fake_webhook_verify");
+	}
+	double t = (now_ns() - t0) / N;
+	fake_json_free(b->p, payload);
+	return t;
+}
+
 static const struct bench_case {
 	const char *name;
 	double (*run)(struct bench *b);
@@ -266,6 +345,9 @@ static const struct bench_case {
 	{ "sign + verify a 1 KiB webhook payload", sign_verify_webhook, 0 },
 	{ "create subscription, 14-day trial", create_trial_subscription, 3000 },
 	{ "typical billing fixture (see source)", typical_billing_fixture, 25000 },
+	{ "json: subscription", json_subscription, 0 },
+	{ "json: subscription + customer, invoice", json_subscription_expanded, 0 },
+	{ "sign + verify an invoice event payload", sign_verify_event_payload, 0 },
 };
 
 /* ---- billing: a year of monthly billing ---------------------------------------------- */
@@ -528,6 +610,64 @@ static void run_year_cases(const char *only)
 	}
 }
 
+/* ---- the event log's memory (issue 5) ------------------------------------------------ */
+
+/*
+ * The bytes a processor holds at its peak after a workload: n customers
+ * with pm_card_visa attached and their default, each subscribed to a
+ * monthly price with no trial (the first invoice paid at once), then 32
+ * days of the clock (the first renewal: its invoice created, finalized an
+ * hour later and paid; 19 events per subscription in all). With events
+ * (the default) or with synthesize_events off; the difference divided by
+ * the events is what the event log costs per event: the event, its
+ * snapshots (object and previous), ids and its place in the tables.
+ */
+static size_t event_workload(bool events, size_t n, size_t *event_count)
+{
+	counting_alloc a = { 0, 0 };
+	fake_processor_options o = FAKE_PROCESSOR_OPTIONS_INIT;
+	o.allocator.malloc = count_malloc;
+	o.allocator.realloc = count_realloc;
+	o.allocator.free = count_free;
+	o.allocator.ctx = &a;
+	o.synthesize_events = events;
+	struct bench eb;
+	eb.id_count = 0;
+	if (fake_processor_new(&eb.p, &o) != 0) {
+		fprintf(stderr, "bench: cannot make a processor\n");
+		exit(1);
+	}
+	const char *price = add_monthly_price(&eb);
+	for (size_t i = 0; i < n; i++)
+		add_subscription(&eb, add_customer_with_default_card(&eb, "pm_card_visa"), price, 0);
+	check(&eb, fake_clock_advance(eb.p, 32 * DAY), "fake_clock_advance");
+	*event_count = fake_event_count(eb.p);
+	fake_processor_free(eb.p);
+	return a.peak;
+}
+
+#define EVENT_MEMORY_NAME "event log memory, 1,000 subscriptions"
+#define EVENT_MEMORY_RUNS 5
+
+static void run_event_memory(const char *only)
+{
+	if (only && !strstr(EVENT_MEMORY_NAME, only))
+		return;
+	enum { N = 1000 };
+	double per_event[EVENT_MEMORY_RUNS];
+	size_t events = 0, with = 0, without = 0, none = 0;
+	for (int r = 0; r < EVENT_MEMORY_RUNS; r++) {
+		with = event_workload(true, N, &events);
+		without = event_workload(false, N, &none);
+		per_event[r] = events ? (double)(with - without) / (double)events : 0;
+	}
+	qsort(per_event, EVENT_MEMORY_RUNS, sizeof(per_event[0]), cmp_double);
+	printf("\n%-38s %9s %12s %12s %12s\n", "case", "events", "peak bytes", "no events", "bytes/event");
+	printf("%-38s %9zu %12zu %12zu %12.1f\n", EVENT_MEMORY_NAME, events, with, without,
+	       per_event[EVENT_MEMORY_RUNS / 2]);
+	fflush(stdout);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -563,6 +703,7 @@ int main(int argc, char **argv)
 		printf("%-38s %12.1f %10s  %s\n", c->name, median, target, result);
 		fflush(stdout);
 	}
+	run_event_memory(only);
 	run_year_cases(only);
 	fake_processor_free(b->p);
 	free(b);

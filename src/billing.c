@@ -36,18 +36,41 @@ static int64_t earliest(int64_t a, int64_t b)
 	return !a ? b : !b ? a : a < b ? a : b;
 }
 
-/* When the subscription's next timeline work falls due; 0 for none. */
-static int64_t next_due(const struct fake_subscription *sub)
+/* The renewal an invoice.upcoming is owed for, and when to send it (*at):
+ * the trial end or the period end of a subscription charged automatically
+ * that will renew, upcoming_days before it. None (0) when that moment
+ * falls before the period (or trial) began: a period shorter than the
+ * notice gets none. */
+static int64_t upcoming_renewal(const fake_processor *p, const struct fake_subscription *sub, int64_t *at)
 {
+	int64_t days = p->options.billing.upcoming_days;
+	bool trial = sub->status == FAKE_SUB_TRIALING;
+	if (!days || sub->collection_method != FAKE_COLLECT_CHARGE_AUTOMATICALLY || sub->cancel_at_period_end ||
+	    sub->pause_collection || (!trial && sub->status != FAKE_SUB_ACTIVE && sub->status != FAKE_SUB_PAST_DUE))
+		return 0;
+	int64_t renewal = trial ? sub->trial_end : sub->current_period_end;
+	if (renewal == sub->upcoming_for || (sub->cancel_at && sub->cancel_at <= renewal))
+		return 0;
+	*at = renewal - days * DAY;
+	return *at >= (trial ? sub->trial_start : sub->current_period_start) ? renewal : 0;
+}
+
+/* When the subscription's next timeline work falls due; 0 for none. */
+static int64_t next_due(const fake_processor *p, const struct fake_subscription *sub)
+{
+	int64_t upcoming = 0;
+	if (!upcoming_renewal(p, sub, &upcoming))
+		upcoming = 0;
 	switch (sub->status) {
 	case FAKE_SUB_INCOMPLETE:
 		return sub->obj.created + INCOMPLETE_EXPIRY;
 	case FAKE_SUB_TRIALING:
-		return sub->trial_will_end_done ? sub->trial_end : sub->trial_end - TRIAL_WILL_END_LEAD;
+		return earliest(upcoming,
+				sub->trial_will_end_done ? sub->trial_end : sub->trial_end - TRIAL_WILL_END_LEAD);
 	case FAKE_SUB_ACTIVE:
 	case FAKE_SUB_PAST_DUE:
 	case FAKE_SUB_UNPAID: {
-		int64_t due = earliest(sub->current_period_end, sub->cancel_at);
+		int64_t due = earliest(earliest(sub->current_period_end, sub->cancel_at), upcoming);
 		return earliest(due, sub->pause_collection ? sub->pause_resumes_at : 0);
 	}
 	default:
@@ -57,7 +80,7 @@ static int64_t next_due(const struct fake_subscription *sub)
 
 int fake__subscription_commit(fake_processor *p, struct fake_subscription *sub, struct fake_subscription *next)
 {
-	if (fake__timeline_reschedule(p, next_due(next), FAKE__JOB_SUBSCRIPTION, sub, &next->job_due))
+	if (fake__timeline_reschedule(p, next_due(p, next), FAKE__JOB_SUBSCRIPTION, sub, &next->job_due))
 		return p->error->status;
 	return fake__object_commit(p, sub, next);
 }
@@ -383,6 +406,25 @@ static int renew(fake_processor *p, fake__ctx *ctx, struct fake_subscription *su
 	return fake__subscription_commit(p, sub, &next);
 }
 
+/* invoice.upcoming, when it is owed now: the invoice the renewal will
+ * make, previewed (no id), as Stripe sends it. */
+static int send_upcoming(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub)
+{
+	int64_t at = 0;
+	int64_t renewal = upcoming_renewal(p, sub, &at);
+	if (!renewal || p->timeline.now < at)
+		return 0;
+	struct fake_invoice *preview = NULL;
+	if (fake__subscription_preview(&preview, p, sub))
+		return p->error->status;
+	struct fake_subscription next = *sub;
+	next.upcoming_for = renewal;
+	if (fake__event_emit(p, ctx, FAKE__EVT_INVOICE_UPCOMING, preview, NULL, NULL, 0) ||
+	    fake__subscription_commit(p, sub, &next))
+		return p->error->status;
+	return 0;
+}
+
 int fake__subscription_due(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub)
 {
 	int64_t now = p->timeline.now;
@@ -408,12 +450,16 @@ int fake__subscription_due(fake_processor *p, fake__ctx *ctx, struct fake_subscr
 			    fake__subscription_commit(p, sub, &next))
 				return p->error->status;
 		}
+		if (send_upcoming(p, ctx, sub))
+			return p->error->status;
 		return now >= sub->trial_end ? fake__subscription_end_trial(p, ctx, sub, false) : 0;
 	case FAKE_SUB_ACTIVE:
 	case FAKE_SUB_PAST_DUE:
 	case FAKE_SUB_UNPAID:
 		if (sub->cancel_at && now >= sub->cancel_at)
 			return fake__subscription_end(p, ctx, sub, FAKE_SUB_CANCELED);
+		if (now < sub->current_period_end && send_upcoming(p, ctx, sub))
+			return p->error->status;
 		if (now >= sub->current_period_end)
 			return sub->cancel_at_period_end ? fake__subscription_end(p, ctx, sub, FAKE_SUB_CANCELED)
 							 : renew(p, ctx, sub);
@@ -495,12 +541,10 @@ int fake__subscription_preview(struct fake_invoice **out, fake_processor *p, con
 	int64_t start = sub->current_period_end;
 	int64_t end = trial ? fake__period_end(start, sub->interval, sub->interval_count, 1)
 			    : fake__period_end(sub->billing_cycle_anchor, sub->interval, sub->interval_count, sub->cycle + 1);
-	/* Build with the invoice machinery in a transaction, copy, and undo it:
-	 * a preview moves no counter and stores nothing. (It runs inside the
-	 * upcoming_invoice operation's transaction, which has done nothing
-	 * before it, so the inner one may reuse the logs.) */
+	/* Build with the invoice machinery in a savepoint, copy, and undo it:
+	 * a preview moves no counter and stores nothing. */
 	fake__txn txn;
-	fake__txn_begin(p, &txn);
+	fake__txn_savepoint(p, &txn);
 	fake__ctx quiet = { 0 };
 	quiet.timeline = true;
 	struct fake_invoice_line **lines = NULL;

@@ -15,6 +15,12 @@
  * fail is checked: a build records its first failure and the document is
  * thrown away. These functions are not operations: they are not counted or
  * scriptable, and a success leaves the error record as it was.
+ *
+ * Expansion (Stripe's expand[]) is one table per object type of the fields
+ * an expand path may name (expandable[]), used twice: to check every path
+ * before anything is built, and by object_json() to replace, in the tree a
+ * builder returned, the ids the paths name with the referenced objects,
+ * built by the same builders. Builders never see the paths.
  */
 #include "private.h"
 
@@ -26,6 +32,15 @@
 #define API_VERSION "2023-08-16"
 #define EMBEDDED_LIST_MAX 10 /* Stripe embeds at most 10 items of a sub-list */
 
+/* A node of the expansion tree a request's paths describe, without
+ * building the tree: the paths that start with the first `len` bytes of
+ * `path` followed by a dot are the ones below it. The root (every path) is
+ * {"", 0}; {NULL, 0} is "nothing to expand". */
+typedef struct expand_node {
+	const char *path; /* one of the request's paths that goes through this node; NULL: none */
+	size_t len;       /* bytes of path that name this node: whole segments, no trailing dot */
+} expand_node;
+
 /* One document being built. */
 typedef struct build {
 	fake_processor *p;
@@ -34,6 +49,10 @@ typedef struct build {
 	const char *bad_owner; /* ... and the id of the object it belongs to */
 	const char *owner;     /* id of the object being built, for messages */
 	const char *unsupported; /* FAKE_EINVAL: the type of an object that has no JSON shape */
+	const char *const *expand; /* the request's expand paths, already checked (check_expand) */
+	size_t expand_count;
+	expand_node next;      /* what object_json() expands in the next object it builds; it clears it
+				  first, so builders' own nested objects are never expanded */
 } build;
 
 static json_t *object_json(build *b, const void *object);
@@ -1238,6 +1257,504 @@ static json_t *event_json(build *b, const void *object)
 	return o;
 }
 
+/* ---- expansion ---------------------------------------------------------------- */
+
+/* What an expand path may do with a field (Stripe's x-expandableFields of
+ * the 2023-08-16 spec, limited to the fields libfake writes). */
+typedef enum field_kind {
+	FIELD_PLAIN,  /* may end a path, changes nothing: null, a value, or an object or array with nothing to expand */
+	FIELD_REF,    /* an id (or null) that expansion replaces with the object it names */
+	FIELD_EMBED,  /* an embedded object whose own fields may be named (sub) */
+	FIELD_OBJECT, /* an embedded object of a libfake type, always written whole (an item's price) */
+	FIELD_LIST,   /* an embedded list envelope of one type; the path goes on through "data" */
+} field_kind;
+
+typedef struct fields fields;
+
+typedef struct field {
+	const char *name;
+	field_kind kind;
+	unsigned int types; /* REF: bits (1u << fake_object_type) of what the id may name, none for a type
+			       libfake does not have (test clocks); OBJECT, LIST: the one type */
+	const fields *sub;  /* EMBED: its fields */
+} field;
+
+struct fields {
+	const field *items;
+	size_t count;
+};
+
+#define TYPE(t) (1u << FAKE_OBJECT_##t)
+#define PLAIN(name) { name, FIELD_PLAIN, 0, NULL }
+#define REF(name, types) { name, FIELD_REF, types, NULL }
+#define EMBED(name, sub) { name, FIELD_EMBED, 0, &sub }
+#define OBJECT(name, t) { name, FIELD_OBJECT, TYPE(t), NULL }
+#define LIST(name, t) { name, FIELD_LIST, TYPE(t), NULL }
+#define FIELDS(a) { a, FAKE__COUNT(a) }
+
+static const field billing_details_expandable[] = { PLAIN("address") };
+static const fields billing_details_fields = FIELDS(billing_details_expandable);
+static const field invoice_settings_expandable[] = {
+	PLAIN("custom_fields"),
+	REF("default_payment_method", TYPE(PAYMENT_METHOD)),
+	PLAIN("rendering_options"),
+};
+static const fields invoice_settings_fields = FIELDS(invoice_settings_expandable);
+static const field customer_expandable[] = {
+	PLAIN("address"),
+	PLAIN("default_source"),
+	PLAIN("discount"),
+	EMBED("invoice_settings", invoice_settings_fields),
+	PLAIN("shipping"),
+	REF("test_clock", 0),
+};
+
+static const field payment_method_card_expandable[] = {
+	PLAIN("checks"), PLAIN("generated_from"), PLAIN("networks"), PLAIN("three_d_secure_usage"), PLAIN("wallet"),
+};
+static const fields payment_method_card_fields = FIELDS(payment_method_card_expandable);
+static const field payment_method_expandable[] = {
+	EMBED("billing_details", billing_details_fields),
+	EMBED("card", payment_method_card_fields),
+	REF("customer", TYPE(CUSTOMER)),
+};
+
+static const field product_expandable[] = {
+	REF("default_price", TYPE(PRICE)),
+	PLAIN("features"),
+	PLAIN("package_dimensions"),
+	PLAIN("tax_code"),
+};
+
+static const field price_expandable[] = {
+	PLAIN("custom_unit_amount"),
+	REF("product", TYPE(PRODUCT)),
+	PLAIN("recurring"),
+	PLAIN("transform_quantity"),
+};
+
+static const field amount_details_expandable[] = { PLAIN("tip") };
+static const fields amount_details_fields = FIELDS(amount_details_expandable);
+static const field payment_intent_expandable[] = {
+	EMBED("amount_details", amount_details_fields),
+	PLAIN("application"),
+	PLAIN("automatic_payment_methods"),
+	REF("customer", TYPE(CUSTOMER)),
+	REF("invoice", TYPE(INVOICE)),
+	PLAIN("last_payment_error"),
+	REF("latest_charge", TYPE(CHARGE)),
+	PLAIN("next_action"),
+	PLAIN("on_behalf_of"),
+	REF("payment_method", TYPE(PAYMENT_METHOD)),
+	PLAIN("payment_method_options"),
+	PLAIN("processing"),
+	PLAIN("review"),
+	PLAIN("shipping"),
+	PLAIN("transfer_data"),
+};
+
+static const field setup_intent_expandable[] = {
+	PLAIN("application"),
+	PLAIN("automatic_payment_methods"),
+	REF("customer", TYPE(CUSTOMER)),
+	PLAIN("last_setup_error"),
+	PLAIN("latest_attempt"),
+	PLAIN("mandate"),
+	PLAIN("next_action"),
+	PLAIN("on_behalf_of"),
+	REF("payment_method", TYPE(PAYMENT_METHOD)),
+	PLAIN("payment_method_options"),
+	PLAIN("single_use_mandate"),
+};
+
+static const field charge_card_expandable[] = {
+	PLAIN("checks"), PLAIN("installments"), PLAIN("network_token"), PLAIN("three_d_secure"), PLAIN("wallet"),
+};
+static const fields charge_card_fields = FIELDS(charge_card_expandable);
+static const field payment_method_details_expandable[] = { EMBED("card", charge_card_fields) };
+static const fields payment_method_details_fields = FIELDS(payment_method_details_expandable);
+static const field charge_expandable[] = {
+	PLAIN("application"),
+	PLAIN("application_fee"),
+	REF("balance_transaction", TYPE(BALANCE_TRANSACTION)),
+	EMBED("billing_details", billing_details_fields),
+	REF("customer", TYPE(CUSTOMER)),
+	REF("failure_balance_transaction", TYPE(BALANCE_TRANSACTION)),
+	PLAIN("fraud_details"),
+	REF("invoice", TYPE(INVOICE)),
+	PLAIN("on_behalf_of"),
+	PLAIN("outcome"),
+	REF("payment_intent", TYPE(PAYMENT_INTENT)),
+	EMBED("payment_method_details", payment_method_details_fields),
+	LIST("refunds", REFUND),
+	PLAIN("review"),
+	PLAIN("shipping"),
+	PLAIN("source_transfer"),
+	PLAIN("transfer_data"),
+};
+
+static const field refund_expandable[] = {
+	REF("balance_transaction", TYPE(BALANCE_TRANSACTION)),
+	REF("charge", TYPE(CHARGE)),
+	REF("payment_intent", TYPE(PAYMENT_INTENT)),
+	PLAIN("source_transfer_reversal"),
+	PLAIN("transfer_reversal"),
+};
+
+static const field balance_transaction_expandable[] = {
+	PLAIN("fee_details"),
+	REF("source", TYPE(CHARGE) | TYPE(REFUND)),
+};
+
+static const field payment_settings_expandable[] = { PLAIN("payment_method_options") };
+static const fields payment_settings_fields = FIELDS(payment_settings_expandable);
+static const field trial_settings_expandable[] = { PLAIN("end_behavior") };
+static const fields trial_settings_fields = FIELDS(trial_settings_expandable);
+static const field subscription_expandable[] = {
+	PLAIN("application"),
+	PLAIN("automatic_tax"),
+	PLAIN("billing_thresholds"),
+	PLAIN("cancellation_details"),
+	REF("customer", TYPE(CUSTOMER)),
+	REF("default_payment_method", TYPE(PAYMENT_METHOD)),
+	PLAIN("default_source"),
+	PLAIN("default_tax_rates"),
+	PLAIN("discount"),
+	LIST("items", SUBSCRIPTION_ITEM),
+	REF("latest_invoice", TYPE(INVOICE)),
+	PLAIN("on_behalf_of"),
+	PLAIN("pause_collection"),
+	EMBED("payment_settings", payment_settings_fields),
+	PLAIN("pending_invoice_item_interval"),
+	REF("pending_setup_intent", TYPE(SETUP_INTENT)),
+	PLAIN("pending_update"),
+	PLAIN("schedule"),
+	REF("test_clock", 0),
+	PLAIN("transfer_data"),
+	EMBED("trial_settings", trial_settings_fields),
+};
+
+static const field subscription_item_expandable[] = {
+	PLAIN("billing_thresholds"),
+	OBJECT("price", PRICE),
+	PLAIN("tax_rates"),
+};
+
+static const field invoice_expandable[] = {
+	PLAIN("account_tax_ids"),
+	PLAIN("application"),
+	PLAIN("automatic_tax"),
+	REF("charge", TYPE(CHARGE)),
+	PLAIN("custom_fields"),
+	REF("customer", TYPE(CUSTOMER)),
+	PLAIN("customer_address"),
+	PLAIN("customer_shipping"),
+	PLAIN("customer_tax_ids"),
+	REF("default_payment_method", TYPE(PAYMENT_METHOD)),
+	PLAIN("default_source"),
+	PLAIN("default_tax_rates"),
+	PLAIN("discount"),
+	PLAIN("discounts"),
+	PLAIN("from_invoice"),
+	PLAIN("last_finalization_error"),
+	REF("latest_revision", TYPE(INVOICE)),
+	LIST("lines", INVOICE_LINE),
+	PLAIN("on_behalf_of"),
+	REF("payment_intent", TYPE(PAYMENT_INTENT)),
+	EMBED("payment_settings", payment_settings_fields),
+	PLAIN("quote"),
+	PLAIN("rendering_options"),
+	PLAIN("shipping_cost"),
+	PLAIN("shipping_details"),
+	PLAIN("status_transitions"),
+	REF("subscription", TYPE(SUBSCRIPTION)),
+	PLAIN("subscription_details"),
+	REF("test_clock", 0),
+	PLAIN("total_discount_amounts"),
+	PLAIN("total_tax_amounts"),
+	PLAIN("transfer_data"),
+};
+
+static const field proration_details_expandable[] = { PLAIN("credited_items") };
+static const fields proration_details_fields = FIELDS(proration_details_expandable);
+static const field invoice_line_expandable[] = {
+	PLAIN("discount_amounts"),
+	PLAIN("discounts"),
+	REF("invoice_item", TYPE(INVOICE_ITEM)),
+	PLAIN("period"),
+	OBJECT("price", PRICE),
+	EMBED("proration_details", proration_details_fields),
+	REF("subscription", TYPE(SUBSCRIPTION)),
+	REF("subscription_item", TYPE(SUBSCRIPTION_ITEM)),
+	PLAIN("tax_amounts"),
+	PLAIN("tax_rates"),
+};
+
+static const field invoice_item_expandable[] = {
+	REF("customer", TYPE(CUSTOMER)),
+	PLAIN("discounts"),
+	REF("invoice", TYPE(INVOICE)),
+	PLAIN("period"),
+	OBJECT("price", PRICE),
+	REF("subscription", TYPE(SUBSCRIPTION)),
+	PLAIN("tax_rates"),
+	REF("test_clock", 0),
+};
+
+/* Per object type, the fields a path may name. Events, webhook endpoints
+ * and usage records have none: Stripe expands nothing inside an event
+ * (check_expand() says so), and the other two have nothing expandable. */
+static const fields expandable[FAKE_OBJECT_TYPE_COUNT] = {
+	[FAKE_OBJECT_CUSTOMER] = FIELDS(customer_expandable),
+	[FAKE_OBJECT_PAYMENT_METHOD] = FIELDS(payment_method_expandable),
+	[FAKE_OBJECT_PRODUCT] = FIELDS(product_expandable),
+	[FAKE_OBJECT_PRICE] = FIELDS(price_expandable),
+	[FAKE_OBJECT_PAYMENT_INTENT] = FIELDS(payment_intent_expandable),
+	[FAKE_OBJECT_CHARGE] = FIELDS(charge_expandable),
+	[FAKE_OBJECT_REFUND] = FIELDS(refund_expandable),
+	[FAKE_OBJECT_BALANCE_TRANSACTION] = FIELDS(balance_transaction_expandable),
+	[FAKE_OBJECT_SETUP_INTENT] = FIELDS(setup_intent_expandable),
+	[FAKE_OBJECT_SUBSCRIPTION] = FIELDS(subscription_expandable),
+	[FAKE_OBJECT_SUBSCRIPTION_ITEM] = FIELDS(subscription_item_expandable),
+	[FAKE_OBJECT_INVOICE] = FIELDS(invoice_expandable),
+	[FAKE_OBJECT_INVOICE_LINE] = FIELDS(invoice_line_expandable),
+	[FAKE_OBJECT_INVOICE_ITEM] = FIELDS(invoice_item_expandable),
+};
+
+#undef TYPE
+#undef PLAIN
+#undef REF
+#undef EMBED
+#undef OBJECT
+#undef LIST
+#undef FIELDS
+
+/* The one type of an OBJECT or LIST field. */
+static fake_object_type only_type(unsigned int types)
+{
+	fake_object_type t = 0;
+	while (t < FAKE_OBJECT_TYPE_COUNT && !(types & (1u << t)))
+		t++;
+	return t;
+}
+
+/* The child of node n named by the segment `name`, if any path goes
+ * through it. */
+static bool child_of(const build *b, expand_node n, const char *name, expand_node *child)
+{
+	size_t name_len = strlen(name);
+	for (size_t i = 0; n.path && i < b->expand_count; i++) {
+		const char *path = b->expand[i];
+		const char *segment = path;
+		if (n.len) {
+			if (strncmp(path, n.path, n.len) != 0 || path[n.len] != '.')
+				continue;
+			segment = path + n.len + 1;
+		}
+		if (strncmp(segment, name, name_len) == 0 && (segment[name_len] == '\0' || segment[name_len] == '.')) {
+			child->path = path;
+			child->len = (size_t)(segment - path) + name_len;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The object an expandable id names, of one of `types`, as it is now (a
+ * deleted one too), or NULL. */
+static const void *referenced(const build *b, const char *id, unsigned int types)
+{
+	const fake__object *o = fake__store_find(b->p, id);
+	return o && o->type < FAKE_OBJECT_TYPE_COUNT && (types & (1u << o->type)) ? o : NULL;
+}
+
+/* Expands the paths below node n in `o`, an object whose fields are `t`:
+ * the document a builder just returned, or an object embedded in it. */
+static void apply(build *b, json_t *o, const fields *t, expand_node n)
+{
+	for (size_t i = 0; i < t->count && !b->status; i++) {
+		const field *f = &t->items[i];
+		expand_node c;
+		json_t *v = json_object_get(o, f->name);
+		if (!v || !child_of(b, n, f->name, &c))
+			continue;
+		switch (f->kind) {
+		case FIELD_PLAIN:
+			break;
+		case FIELD_REF: {
+			/* null stays null; an id that names nothing libfake holds
+			 * (none does today) stays an id */
+			const void *target = json_is_string(v) ? referenced(b, json_string_value(v), f->types) : NULL;
+			if (!target)
+				break;
+			b->next = c;
+			json_t *expanded = object_json(b, target);
+			if (!expanded)
+				fail_nomem(b);
+			else if (json_object_set_new_nocheck(o, f->name, expanded))
+				fail_nomem(b);
+			break;
+		}
+		case FIELD_EMBED:
+			if (json_is_object(v))
+				apply(b, v, f->sub, c);
+			break;
+		case FIELD_OBJECT:
+			if (json_is_object(v))
+				apply(b, v, &expandable[only_type(f->types)], c);
+			break;
+		case FIELD_LIST: {
+			expand_node d;
+			json_t *data = json_object_get(v, "data");
+			size_t k;
+			json_t *item;
+			if (!child_of(b, c, "data", &d))
+				break;
+			json_array_foreach(data, k, item)
+				apply(b, item, &expandable[only_type(f->types)], d);
+			break;
+		}
+		}
+	}
+}
+
+/* ---- checking expand paths --------------------------------------------------------- */
+
+/* The end of the segment that starts at pos. */
+static size_t segment_end(const char *path, size_t pos)
+{
+	while (path[pos] && path[pos] != '.')
+		pos++;
+	return pos;
+}
+
+static const field *field_named(const fields *t, const char *name, size_t len)
+{
+	for (size_t i = 0; i < t->count; i++)
+		if (strlen(t->items[i].name) == len && memcmp(t->items[i].name, name, len) == 0)
+			return &t->items[i];
+	return NULL;
+}
+
+static size_t walk_types(const char *path, size_t pos, unsigned int types);
+
+/* Follows path from pos through the fields `t`: 0 when every segment may
+ * be expanded there, else the end of the first one that may not. */
+static size_t walk(const char *path, size_t pos, const fields *t)
+{
+	size_t end = segment_end(path, pos);
+	const field *f = field_named(t, path + pos, end - pos);
+	if (!f)
+		return end;
+	if (!path[end])
+		return 0;
+	size_t next = end + 1;
+	switch (f->kind) {
+	case FIELD_EMBED:
+		return walk(path, next, f->sub);
+	case FIELD_REF:
+	case FIELD_OBJECT:
+		return walk_types(path, next, f->types);
+	case FIELD_LIST: {
+		size_t data_end = segment_end(path, next);
+		if (data_end - next != 4 || memcmp(path + next, "data", 4) != 0)
+			return data_end;
+		return path[data_end] ? walk_types(path, data_end + 1, f->types) : 0;
+	}
+	case FIELD_PLAIN:
+		break;
+	}
+	return segment_end(path, next); /* nothing below a plain field */
+}
+
+/* As walk(), for a field that may hold objects of several types (a
+ * balance transaction's source: a charge or a refund): the path is good if
+ * it is good for one of them. */
+static size_t walk_types(const char *path, size_t pos, unsigned int types)
+{
+	size_t first = 0;
+	for (unsigned int t = 0; t < FAKE_OBJECT_TYPE_COUNT; t++) {
+		if (!(types & (1u << t)))
+			continue;
+		size_t bad = walk(path, pos, &expandable[t]);
+		if (!bad)
+			return 0;
+		if (!first)
+			first = bad;
+	}
+	return first ? first : segment_end(path, pos);
+}
+
+/* Checks the expand paths of a request before anything is built: for an
+ * object of `types` (one bit), or for a list page whose items are of
+ * `types` (list: every path starts with "data"; an empty page has no
+ * types, so only the form of its paths is checked). Fills the error
+ * record and returns its status on the first bad path. */
+static int check_expand(fake_processor *p, const char *const *expand, size_t count, bool list, unsigned int types)
+{
+	if (count && !expand)
+		return fake__error_set(p, FAKE_EINVAL, "", "expand", "Invalid expand: NULL with expand_count %zu.", count);
+	for (size_t i = 0; i < count; i++) {
+		const char *path = expand[i];
+		if (!path)
+			return fake__error_set(p, FAKE_EINVAL, "", "expand", "Invalid expand[%zu]: NULL instead of a path.", i);
+		size_t len = 0;
+		while (len <= FAKE_JSON_EXPAND_PATH_MAX && path[len])
+			len++;
+		if (len > FAKE_JSON_EXPAND_PATH_MAX)
+			return fake__error_set(p, FAKE_EINVAL, "", "expand",
+					       "Invalid expand[%zu]: the path is longer than %d bytes.", i,
+					       FAKE_JSON_EXPAND_PATH_MAX);
+		if (!len)
+			return fake__error_set(p, FAKE_EINVAL, "", "expand", "Invalid expand[%zu]: the path is empty.", i);
+		/* Field names are ASCII; a path that is not is refused without
+		 * being echoed, so that every message is printable. */
+		for (size_t k = 0; k < len; k++)
+			if (path[k] <= ' ' || path[k] > '~')
+				return fake__error_set(p, FAKE_EINVAL, "", "expand",
+						       "Invalid expand[%zu]: a path is field names joined by dots, "
+						       "in printable ASCII without spaces.",
+						       i);
+		size_t depth = 1;
+		for (size_t k = 0; k < len; k++) {
+			if (path[k] != '.')
+				continue;
+			if (k == 0 || k + 1 == len || path[k + 1] == '.')
+				return fake__error_set(p, FAKE_EINVAL, "", "expand",
+						       "Invalid expand[%zu]: \"%s\" has an empty segment.", i, path);
+			depth++;
+		}
+		if (depth > FAKE_JSON_EXPAND_DEPTH_MAX)
+			return fake__error_set(p, FAKE_EINVAL, "property_expansion_max_depth", "expand",
+					       "You cannot expand more than %d levels of a property. Property: %s",
+					       FAKE_JSON_EXPAND_DEPTH_MAX, path);
+		size_t pos = 0;
+		if (list) {
+			size_t end = segment_end(path, 0);
+			if (end != 4 || memcmp(path, "data", 4) != 0)
+				return fake__error_set(p, FAKE_EINVAL, "", "expand",
+						       "This property cannot be expanded (%.*s). You may want to try "
+						       "expanding 'data.%s' instead.",
+						       (int)end, path, path);
+			if (!path[end])
+				continue; /* "data" alone: Stripe accepts it, and it changes nothing */
+			pos = end + 1;
+		}
+		if (types & (1u << FAKE_OBJECT_EVENT)) {
+			size_t end = segment_end(path, pos);
+			return fake__error_set(p, FAKE_EINVAL, "", "expand",
+					       "This property cannot be expanded (%.*s): Stripe expands nothing inside an "
+					       "event, whose data.object is the object as it was.",
+					       (int)end, path);
+		}
+		size_t bad = types ? walk_types(path, pos, types) : 0;
+		if (bad)
+			return fake__error_set(p, FAKE_EINVAL, "", "expand", "This property cannot be expanded (%.*s).",
+					       (int)bad, path);
+	}
+	return 0;
+}
+
 /* ---- dispatch and output -------------------------------------------------------- */
 
 /* The builder of each object type; NULL for a type that has no JSON shape yet. */
@@ -1291,8 +1808,13 @@ static builder_fn builder_of(const void *object)
 	return type < FAKE_OBJECT_TYPE_COUNT ? builders[type] : NULL;
 }
 
+/* The document of one object, with the expansions b->next asks for (and
+ * only those: b->next is cleared before the builder runs, so the objects a
+ * builder embeds, and an event's snapshots, are written as they are). */
 static json_t *object_json(build *b, const void *object)
 {
+	expand_node n = b->next;
+	b->next = (expand_node){ NULL, 0 };
 	builder_fn fn = builder_of(object);
 	if (!fn) {
 		fail_unsupported(b, object);
@@ -1301,6 +1823,8 @@ static json_t *object_json(build *b, const void *object)
 	const char *outer = b->owner;
 	b->owner = fake_object_id(object);
 	json_t *o = fn(b, object);
+	if (o && n.path)
+		apply(b, o, &expandable[fake_object_type_of(object)], n);
 	b->owner = outer;
 	if (!o)
 		fail_nomem(b);
@@ -1360,17 +1884,32 @@ static int check_object(fake_processor *p, const void *object, const char *param
 
 int fake_json_object(char **out, fake_processor *p, const void *object, unsigned int flags)
 {
+	return fake_json_object_expand(out, p, object, NULL, 0, flags);
+}
+
+int fake_json_object_expand(char **out, fake_processor *p, const void *object, const char *const *expand,
+			    size_t expand_count, unsigned int flags)
+{
 	if (out)
 		*out = NULL;
 	if (!p)
 		return FAKE_EINVAL;
-	if (check_args(p, out, flags) || check_object(p, object, "object"))
+	if (check_args(p, out, flags) || check_object(p, object, "object") ||
+	    check_expand(p, expand, expand_count, false, 1u << fake_object_type_of(object)))
 		return p->error->status;
-	build b = { p, 0, NULL, NULL, NULL, NULL };
+	build b = { .p = p, .expand = expand, .expand_count = expand_count };
+	if (expand_count)
+		b.next = (expand_node){ "", 0 };
 	return finish(&b, object_json(&b, object), out, flags);
 }
 
 int fake_json_list(char **out, fake_processor *p, const fake_list *page, const char *url, unsigned int flags)
+{
+	return fake_json_list_expand(out, p, page, url, NULL, 0, flags);
+}
+
+int fake_json_list_expand(char **out, fake_processor *p, const fake_list *page, const char *url,
+			  const char *const *expand, size_t expand_count, unsigned int flags)
 {
 	if (out)
 		*out = NULL;
@@ -1386,16 +1925,27 @@ int fake_json_list(char **out, fake_processor *p, const fake_list *page, const c
 		return fake__error_set(p, FAKE_EINVAL, "", "page",
 				       "Invalid page: count %zu is more than a page holds (%d).", page->count,
 				       FAKE_LIST_LIMIT_MAX);
-	for (size_t i = 0; i < page->count; i++)
+	unsigned int types = 0;
+	for (size_t i = 0; i < page->count; i++) {
 		if (check_object(p, page->data[i], "page.data"))
 			return p->error->status;
+		types |= 1u << fake_object_type_of(page->data[i]);
+	}
+	if (check_expand(p, expand, expand_count, true, types))
+		return p->error->status;
 
-	build b = { p, 0, NULL, NULL, NULL, NULL };
+	/* Every path starts with "data": the items' expansions are below it. */
+	build b = { .p = p, .expand = expand, .expand_count = expand_count };
+	expand_node items = { NULL, 0 };
+	if (!expand_count || !child_of(&b, (expand_node){ "", 0 }, "data", &items))
+		items.path = NULL;
 	json_t *o = new_object(&b);
 	put_str(&b, o, "object", "list");
 	json_t *data = new_array(&b);
-	for (size_t i = 0; i < page->count; i++)
+	for (size_t i = 0; i < page->count; i++) {
+		b.next = items;
 		append(&b, data, object_json(&b, page->data[i]));
+	}
 	put(&b, o, "data", data);
 	put_bool(&b, o, "has_more", page->has_more);
 	put_str(&b, o, "url", url);
@@ -1419,7 +1969,7 @@ int fake_json_error(char **out, fake_processor *p, unsigned int flags)
 	 * carries the intent (and the payment method that was declined) as
 	 * objects, here as they are now. An id that names nothing (a stub may
 	 * write any) is left out. */
-	build b = { p, 0, NULL, NULL, NULL, NULL };
+	build b = { .p = p };
 	const struct fake_charge *ch = e->charge[0] ? find(&b, e->charge, FAKE_OBJECT_CHARGE) : NULL;
 	const void *pi = e->payment_intent[0] ? find(&b, e->payment_intent, FAKE_OBJECT_PAYMENT_INTENT) : NULL;
 	const void *si = e->setup_intent[0] ? find(&b, e->setup_intent, FAKE_OBJECT_SETUP_INTENT) : NULL;

@@ -7,14 +7,29 @@
  * records (block, used) and rolling back to it frees the blocks added
  * since. Blocks released by reset or rollback are kept on a spare list (up
  * to SPARE_MAX bytes) and reused, so a processor that is reset per test
- * carves its objects from memory it already touched (only the id index's
- * small table is allocated again).
+ * carves its objects from memory it already touched.
+ *
+ * Large runs (a year of billing for thousands of subscriptions holds
+ * hundreds of MiB) spend most of their time taking page faults on memory
+ * touched for the first time. Past BIG_AFTER bytes in use, the arena takes
+ * BIG_BLOCK-sized blocks instead, and asks the kernel to back them with
+ * transparent huge pages (madvise), one fault per 2 MiB instead of per
+ * 4 KiB (docs/performance.md). The advice changes no behaviour, only
+ * speed, and is ignored where it does not apply (memory that is not
+ * anonymous, kernels without THP).
  */
+#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE */
+
 #include "private.h"
 
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #define SPARE_MAX ((size_t)8 * 1024 * 1024)
+#define BIG_AFTER ((size_t)8 * 1024 * 1024)
+#define BIG_BLOCK ((size_t)16 * 1024 * 1024)
+#define HUGE_PAGE ((uintptr_t)2 * 1024 * 1024)
 
 void *fake__malloc(fake_processor *p, size_t size)
 {
@@ -50,6 +65,21 @@ int fake__grow(fake_processor *p, void **items, size_t *cap, size_t need, size_t
 	return 0;
 }
 
+/* Advises huge pages for the whole 2 MiB pages inside a new big block. */
+static void advise_huge_pages(fake__block *b)
+{
+#ifdef MADV_HUGEPAGE
+	if (b->size < BIG_BLOCK)
+		return;
+	uintptr_t lo = ((uintptr_t)b->data + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	uintptr_t hi = ((uintptr_t)b->data + b->size) & ~(HUGE_PAGE - 1);
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+	(void)b;
+#endif
+}
+
 static size_t align_up(size_t n)
 {
 	size_t a = sizeof(max_align_t);
@@ -68,13 +98,17 @@ void *fake__arena_alloc(fake_processor *p, size_t size)
 			a->spare_bytes -= b->size;
 		} else {
 			size_t usable = size > a->block_size ? size : a->block_size;
+			if (a->in_use >= BIG_AFTER && usable < BIG_BLOCK)
+				usable = BIG_BLOCK;
 			if (usable > SIZE_MAX - sizeof(fake__block))
 				return NULL;
 			b = fake__malloc(p, sizeof(fake__block) + usable);
 			if (!b)
 				return NULL;
 			b->size = usable;
+			advise_huge_pages(b);
 		}
+		a->in_use += b->size;
 		b->prev = a->head;
 		b->used = 0;
 		a->head = b;
@@ -116,6 +150,7 @@ fake__arena_mark fake__arena_mark_get(const fake_processor *p)
 static void release(fake_processor *p, fake__block *b)
 {
 	fake__arena *a = &p->arena;
+	a->in_use -= b->size;
 	if (b->size == a->block_size && a->spare_bytes + b->size <= SPARE_MAX) {
 		b->prev = a->spare;
 		a->spare = b;

@@ -117,7 +117,8 @@ fake__card_result fake__card_use_result(const fake__ctx *ctx, const fake_payment
 	case FAKE_CARD_DECLINES_AFTER_ATTACH:
 		if (use == FAKE__USE_SETUP)
 			return FAKE__CARD_SUCCEEDS; /* it attaches fine; only charges fail */
-		/* fall through */
+		*decline_code = pm->card.decline_code;
+		return FAKE__CARD_DECLINED;
 	case FAKE_CARD_DECLINES:
 		*decline_code = pm->card.decline_code;
 		return FAKE__CARD_DECLINED;

@@ -46,6 +46,7 @@ typedef struct fake__arena {
 	fake__block *spare; /* released regular blocks kept for reuse, linked by prev */
 	size_t spare_bytes; /* usable bytes on the spare list, at most SPARE_MAX */
 	size_t block_size;  /* usable size of a regular block */
+	size_t in_use;      /* usable bytes of the blocks from head down */
 } fake__arena;
 
 typedef struct fake__arena_mark {
@@ -134,9 +135,16 @@ typedef struct fake__undo {
 typedef struct fake__txn {
 	fake__arena_mark arena;
 	uint64_t job_seq;
+	size_t created;    /* lengths of the created list and the undo log at the start */
+	size_t undo;
+	size_t undo_bytes;
 } fake__txn;
 
+/* Starts a transaction: the created list and the undo log start empty. */
 void fake__txn_begin(fake_processor *p, fake__txn *txn);
+/* Starts a transaction inside the current one (a savepoint): rolling it
+ * back undoes only what was done since. */
+void fake__txn_savepoint(fake_processor *p, fake__txn *txn);
 void fake__txn_rollback(fake_processor *p, const fake__txn *txn);
 void fake__store_clear(fake_processor *p);
 void fake__store_free(fake_processor *p);
@@ -701,6 +709,7 @@ struct fake_subscription {
 	int64_t trial_start;
 	int64_t trial_end;
 	bool trial_will_end_done;        /* trial_will_end emitted for this trial */
+	int64_t upcoming_for;            /* the renewal whose invoice.upcoming was sent; 0: none */
 	fake_trial_end_behavior trial_missing_payment_method;
 	bool cancel_at_period_end;
 	int64_t cancel_at;

@@ -32,7 +32,7 @@ static int check_billing(const fake_billing_options *b)
 {
 	if (b->retry_count > FAKE_RETRIES_MAX || (unsigned int)b->exhausted_subscription > FAKE_DUNNING_PAST_DUE ||
 	    (unsigned int)b->exhausted_invoice > FAKE_DUNNING_UNCOLLECTIBLE || b->finalize_delay < 0 ||
-	    b->finalize_delay > 72 * 3600)
+	    b->finalize_delay > 72 * 3600 || b->upcoming_days > FAKE_UPCOMING_DAYS_MAX)
 		return FAKE_EINVAL;
 	for (unsigned int i = 0; i < b->retry_count; i++)
 		if (b->retry_days[i] < 1 || b->retry_days[i] > 60 || (i && b->retry_days[i] <= b->retry_days[i - 1]))

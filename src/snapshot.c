@@ -193,7 +193,7 @@ static const field subscription_fields[] = {
 	ENUM(T, interval, interval_names), F(T, interval_count, K_UINT, 1000, false),
 	F(T, items, K_ITEMS, offsetof(T, item_count), false), TIME(T, billing_cycle_anchor), U64(T, cycle),
 	TIME(T, current_period_start), TIME(T, current_period_end), TIME(T, start_date), TIME(T, trial_start),
-	TIME(T, trial_end), BOOL(T, trial_will_end_done), ENUM(T, trial_missing_payment_method, trial_end_behavior_names),
+	TIME(T, trial_end), BOOL(T, trial_will_end_done), TIME(T, upcoming_for), ENUM(T, trial_missing_payment_method, trial_end_behavior_names),
 	BOOL(T, cancel_at_period_end), TIME(T, cancel_at), TIME(T, canceled_at), TIME(T, ended_at),
 	REF(T, latest_invoice, FAKE_OBJECT_INVOICE), REF(T, default_payment_method, FAKE_OBJECT_PAYMENT_METHOD),
 	ENUM(T, collection_method, collection_method_names), UINT(T, days_until_due),
@@ -388,7 +388,7 @@ static json_t *record_json(save *s, const void *object)
 	json_t *r = checked(s, json_object());
 	if (!r)
 		return NULL;
-	put(s, r, "id", checked(s, json_string(o->id)));
+	put(s, r, "id", o->id ? checked(s, json_string(o->id)) : json_null()); /* null: an upcoming invoice */
 	put(s, r, "created", checked(s, json_integer(o->created)));
 	if (o->flags & FAKE__DELETED)
 		put(s, r, "deleted", json_true());
@@ -442,6 +442,7 @@ static json_t *options_json(save *s, const fake_processor_options *o)
 	    checked(s, json_string(dunning_subscription_names[o->billing.exhausted_subscription])));
 	put(s, billing, "exhausted_invoice", checked(s, json_string(dunning_invoice_names[o->billing.exhausted_invoice])));
 	put(s, billing, "finalize_delay", checked(s, json_integer(o->billing.finalize_delay)));
+	put(s, billing, "upcoming_days", checked(s, json_integer(o->billing.upcoming_days)));
 	put(s, r, "billing", billing);
 	return r;
 }
@@ -470,7 +471,8 @@ static json_t *timeline_json(save *s)
 	for (size_t i = 0; i < t->len; i++)
 		if (t->heap[i].kind != FAKE__JOB_CALLBACK)
 			jobs[n++] = t->heap[i];
-	qsort(jobs, n, sizeof(*jobs), job_order);
+	if (n)
+		qsort(jobs, n, sizeof(*jobs), job_order);
 	for (size_t i = 0; i < n; i++) {
 		json_t *j = checked(s, json_object());
 		if (!j)
@@ -674,6 +676,9 @@ typedef struct load {
 	char message[256];
 } load;
 
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
 static size_t path_push(load *l, const char *fmt, ...)
 {
 	size_t mark = l->path_len;
@@ -719,12 +724,25 @@ static bool nomem(load *l)
 	return false;
 }
 
-/* The member `key` of object o, which must be there. */
+/* The member `key` of object o, which must be there. The path is o's;
+ * when the member is missing, it names the member. */
 static json_t *member(load *l, json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
-	if (!v)
+	if (!v) {
+		path_push(l, ".%s", key);
 		fail(l, "%s is missing", key);
+	}
+	return v;
+}
+
+/* As member(), and the path then names the member (path_pop(l, *mark)
+ * goes back to o's). */
+static json_t *enter(load *l, json_t *o, const char *key, size_t *mark)
+{
+	json_t *v = member(l, o, key);
+	if (v)
+		*mark = path_push(l, ".%s", key);
 	return v;
 }
 
@@ -746,8 +764,10 @@ static bool only(load *l, json_t *o, const char *const *names, size_t n)
 	json_object_foreach(o, key, v)
 	{
 		(void)v;
-		if (!named(key, names, n))
+		if (!named(key, names, n)) {
+			path_push(l, ".%s", key);
 			return fail(l, "unknown member '%.60s'", key);
+		}
 	}
 	return fail(l, "unknown members");
 }
@@ -763,10 +783,17 @@ static bool get_int(load *l, json_t *v, const char *name, int64_t min, int64_t m
 	return true;
 }
 
+/* The integer member `key` of o (the path is o's). */
 static bool get_member_int(load *l, json_t *o, const char *key, int64_t min, int64_t max, int64_t *out)
 {
 	json_t *v = member(l, o, key);
-	return v && get_int(l, v, key, min, max, out);
+	if (!v)
+		return false;
+	size_t mark = path_push(l, ".%s", key);
+	if (!get_int(l, v, key, min, max, out))
+		return false;
+	path_pop(l, mark);
+	return true;
 }
 
 static bool get_time(load *l, json_t *v, const char *name, int64_t *out)
@@ -785,7 +812,7 @@ static bool get_hex64(load *l, json_t *o, const char *key, uint64_t *out)
 		return false;
 	const char *s = json_string_value(v);
 	if (!s || strlen(s) != 16 || strspn(s, "0123456789abcdef") != 16)
-		return fail(l, "%s must be 16 lowercase hex digits", key);
+		return path_push(l, ".%s", key), fail(l, "%s must be 16 lowercase hex digits", key);
 	*out = strtoull(s, NULL, 16);
 	return true;
 }
@@ -942,9 +969,12 @@ static bool field_parse(load *l, json_t *v, void *o, const field *f)
 		const char **names = fake__arena_alloc(l->q, (count ? count : 1) * sizeof(*names));
 		if (!names)
 			return nomem(l);
-		for (size_t i = 0; i < count; i++)
+		for (size_t i = 0; i < count; i++) {
+			size_t mark = path_push(l, "[%zu]", i);
 			if (!get_string(l, json_array_get(v, i), f->name, true, 100, &names[i]))
 				return false;
+			path_pop(l, mark);
+		}
 		*AT(o, f, const char *const *) = names;
 		*COUNT_AT(o, f) = count;
 		return true;
@@ -955,20 +985,30 @@ static bool field_parse(load *l, json_t *v, void *o, const field *f)
 
 /* What the rest of libfake takes for granted of a record, beyond each
  * field's own range: a price is one-time or recurring in full, a
- * subscription bills at least one item, each on a recurring price. */
+ * subscription bills at least one item, each on a recurring price. The
+ * path names the field found wanting. */
 static bool record_valid(load *l, const fake__object *o)
 {
 	if (o->type == FAKE_OBJECT_PRICE) {
 		const struct fake_price *price = (const struct fake_price *)o;
 		if ((price->interval == FAKE_INTERVAL_NONE) != (price->interval_count == 0))
-			return fail(l, "a price has an interval and an interval_count, or neither");
+			return path_push(l, ".interval_count"),
+			       fail(l, "a price has an interval and an interval_count, or neither");
 	} else if (o->type == FAKE_OBJECT_SUBSCRIPTION) {
 		const struct fake_subscription *sub = (const struct fake_subscription *)o;
-		if (!sub->item_count || sub->interval == FAKE_INTERVAL_NONE || !sub->interval_count)
-			return fail(l, "a subscription has items, an interval and an interval_count");
+		const char *wanting = NULL;
+		if (!sub->item_count)
+			wanting = "items";
+		else if (sub->interval == FAKE_INTERVAL_NONE)
+			wanting = "interval";
+		else if (!sub->interval_count)
+			wanting = "interval_count";
+		if (wanting)
+			return path_push(l, ".%s", wanting),
+			       fail(l, "a subscription has items, an interval and an interval_count");
 	} else if (o->type == FAKE_OBJECT_SUBSCRIPTION_ITEM) {
 		if (((const struct fake_subscription_item *)o)->price->interval == FAKE_INTERVAL_NONE)
-			return fail(l, "a subscription item's price is recurring");
+			return path_push(l, ".price"), fail(l, "a subscription item's price is recurring");
 	}
 	return true;
 }
@@ -987,26 +1027,37 @@ static void *record_parse(load *l, json_t *r, fake_object_type type, size_t pos,
 	o->pos = pos;
 	const char *id = NULL;
 	json_t *v = member(l, r, "id");
-	if (!v || !get_string(l, v, "id", true, FAKE_ID_MAX, &id))
+	if (!v)
 		return NULL;
-	const char *prefix = fake__object_prefix(type);
+	size_t mark = path_push(l, ".id");
+	/* Only an upcoming invoice (an invoice.upcoming event's object) has no id. */
+	bool preview = !stored && type == FAKE_OBJECT_INVOICE && json_is_null(v);
+	if (!preview && !get_string(l, v, "id", true, FAKE_ID_MAX, &id))
+		return NULL;
+	/* An upcoming invoice's lines are il_tmp_ ones: any il_ id will do. */
+	const char *prefix = type == FAKE_OBJECT_INVOICE_LINE ? "il_" : fake__object_prefix(type);
 	if (stored) {
 		char want[FAKE_ID_MAX + 1];
 		fake__id_write(want, sizeof(want), prefix, pos + 1, l->q->options.id_width);
 		if (strcmp(id, want) != 0)
 			return fail(l, "id is '%s'; the record at this place must be '%s'", id, want), NULL;
-	} else if (strncmp(id, prefix, strlen(prefix)) != 0) {
+	} else if (id && strncmp(id, prefix, strlen(prefix)) != 0) {
 		return fail(l, "id '%s' is not a %s id", id, fake__object_type_name(type)), NULL;
 	}
 	o->id = id;
+	path_pop(l, mark);
 	v = member(l, r, "created");
-	if (!v || !get_time(l, v, "created", &o->created))
+	if (!v)
 		return NULL;
+	mark = path_push(l, ".created");
+	if (!get_time(l, v, "created", &o->created))
+		return NULL;
+	path_pop(l, mark);
 	size_t expected = 2;
 	json_t *deleted = json_object_get(r, "deleted");
 	if (deleted) {
 		if (!json_is_true(deleted))
-			return fail(l, "deleted, when present, must be true"), NULL;
+			return path_push(l, ".deleted"), fail(l, "deleted, when present, must be true"), NULL;
 		o->flags |= FAKE__DELETED;
 		expected++;
 	}
@@ -1015,7 +1066,7 @@ static void *record_parse(load *l, json_t *r, fake_object_type type, size_t pos,
 		v = member(l, r, k->fields[i].name);
 		if (!v)
 			return NULL;
-		size_t mark = path_push(l, ".%s", k->fields[i].name);
+		mark = path_push(l, ".%s", k->fields[i].name);
 		if (!field_parse(l, v, o, &k->fields[i]))
 			return NULL;
 		path_pop(l, mark);
@@ -1029,7 +1080,7 @@ static void *record_parse(load *l, json_t *r, fake_object_type type, size_t pos,
 			for (size_t i = 0; !known && i < k->count; i++)
 				known = strcmp(key, k->fields[i].name) == 0;
 			if (!known)
-				return fail(l, "unknown member '%.60s'", key), NULL;
+				return path_push(l, ".%s", key), fail(l, "unknown member '%.60s'", key), NULL;
 		}
 	}
 	if (!record_valid(l, o))
@@ -1042,10 +1093,11 @@ static void *record_parse(load *l, json_t *r, fake_object_type type, size_t pos,
 static bool record_link(load *l, const void *object, bool stored)
 {
 	const fake__object *o = object;
-	if (!stored && o->type != FAKE_OBJECT_INVOICE_LINE) {
+	if (!stored && o->type != FAKE_OBJECT_INVOICE_LINE && o->id) {
 		const fake__object *live = fake__store_find(l->q, o->id);
 		if (!live || live->type != o->type)
-			return fail(l, "id '%s' names no stored %s", o->id, fake__object_type_name(o->type));
+			return path_push(l, ".id"),
+			       fail(l, "id '%s' names no stored %s", o->id, fake__object_type_name(o->type));
 	}
 	const record_kind *k = &kinds[o->type];
 	for (size_t i = 0; i < k->count; i++) {
@@ -1084,54 +1136,56 @@ static struct fake_event *event_parse(load *l, json_t *r, size_t pos)
 	e->obj.type = FAKE_OBJECT_EVENT;
 	char want[FAKE_ID_MAX + 1];
 	fake__id_write(want, sizeof(want), fake__object_prefix(FAKE_OBJECT_EVENT), pos + 1, l->q->options.id_width);
-	json_t *v = member(l, r, "id");
+	size_t mark = 0;
+	json_t *v = enter(l, r, "id", &mark);
 	if (!v || !get_string(l, v, "id", true, FAKE_ID_MAX, &e->obj.id))
 		return NULL;
 	if (strcmp(e->obj.id, want) != 0)
 		return fail(l, "id is '%s'; the event at this place must be '%s'", e->obj.id, want), NULL;
-	v = member(l, r, "created");
-	if (!v || !get_time(l, v, "created", &e->obj.created))
+	path_pop(l, mark);
+	if (!(v = enter(l, r, "created", &mark)) || !get_time(l, v, "created", &e->obj.created))
 		return NULL;
-	v = member(l, r, "type");
-	if (!v)
+	path_pop(l, mark);
+	if (!(v = enter(l, r, "type", &mark)))
 		return NULL;
 	e->type = json_is_string(v) ? fake__event_type_named(json_string_value(v)) : FAKE__EVT_COUNT;
 	if (e->type == FAKE__EVT_COUNT)
 		return fail(l, "type is not an event type libfake emits"), NULL;
-	v = member(l, r, "request");
-	if (!v || !get_string(l, v, "request", false, FAKE_ID_MAX, &e->request_id))
+	path_pop(l, mark);
+	if (!(v = enter(l, r, "request", &mark)) || !get_string(l, v, "request", false, FAKE_ID_MAX, &e->request_id))
 		return NULL;
+	path_pop(l, mark);
 	int64_t pending = 0;
 	if (!get_member_int(l, r, "pending_webhooks", 0, COUNT_MAX, &pending))
 		return NULL;
 	e->pending_webhooks = (unsigned int)pending;
-	v = member(l, r, "object_type");
-	if (!v)
+	if (!(v = enter(l, r, "object_type", &mark)))
 		return NULL;
 	fake_object_type type = json_is_string(v) ? fake__object_type_named(json_string_value(v)) : ANY_TYPE;
 	if (type == ANY_TYPE || !tabled(type))
 		return fail(l, "object_type is not a type events carry"), NULL;
-	size_t mark = path_push(l, ".object");
-	v = member(l, r, "object");
-	if (!v || !(e->object = record_parse(l, v, type, 0, false)))
+	path_pop(l, mark);
+	if (!(v = enter(l, r, "object", &mark)) || !(e->object = record_parse(l, v, type, 0, false)))
 		return NULL;
 	path_pop(l, mark);
-	mark = path_push(l, ".previous");
-	v = member(l, r, "previous");
-	if (!v || (!json_is_null(v) && !(e->previous = record_parse(l, v, type, 0, false))))
+	if (!(v = enter(l, r, "previous", &mark)) ||
+	    (!json_is_null(v) && !(e->previous = record_parse(l, v, type, 0, false))))
 		return NULL;
 	path_pop(l, mark);
-	mark = path_push(l, ".changed");
-	v = member(l, r, "changed");
-	if (!v || !json_is_array(v))
-		return v ? fail(l, "must be an array"), NULL : NULL;
+	if (!(v = enter(l, r, "changed", &mark)))
+		return NULL;
+	if (!json_is_array(v))
+		return fail(l, "must be an array"), NULL;
 	size_t n = json_array_size(v);
 	const char **changed = fake__arena_alloc(l->q, (n ? n : 1) * sizeof(*changed));
 	if (!changed)
 		return nomem(l), NULL;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		size_t item_mark = path_push(l, "[%zu]", i);
 		if (!get_string(l, json_array_get(v, i), "a changed field", true, 100, &changed[i]))
 			return NULL;
+		path_pop(l, item_mark);
+	}
 	if (n && !e->previous)
 		return fail(l, "names changed fields of an event with no previous version"), NULL;
 	e->changed = changed;
@@ -1153,19 +1207,21 @@ static bool options_parse(load *l, json_t *o, fake_processor_options *opts)
 	    !get_member_int(l, o, "id_width", 1, FAKE_ID_WIDTH_MAX, &n) || !get_hex64(l, o, "seed", &opts->seed))
 		return false;
 	opts->id_width = (unsigned int)n;
-	json_t *v = member(l, o, "synthesize_events");
+	size_t mark = 0;
+	json_t *v = enter(l, o, "synthesize_events", &mark);
 	if (!v)
 		return false;
 	if (!json_is_boolean(v))
 		return fail(l, "synthesize_events must be true or false");
 	opts->synthesize_events = json_is_true(v);
-	size_t mark = path_push(l, ".billing");
-	json_t *b = member(l, o, "billing");
+	path_pop(l, mark);
+	json_t *b = enter(l, o, "billing", &mark);
 	if (!b)
 		return false;
 	if (!json_is_object(b))
 		return fail(l, "must be an object");
-	json_t *days = member(l, b, "retry_days");
+	size_t days_mark = 0;
+	json_t *days = enter(l, b, "retry_days", &days_mark);
 	if (!days)
 		return false;
 	if (!json_is_array(days) || json_array_size(days) > FAKE_RETRIES_MAX)
@@ -1173,28 +1229,39 @@ static bool options_parse(load *l, json_t *o, fake_processor_options *opts)
 	opts->billing.retry_count = (unsigned int)json_array_size(days);
 	memset(opts->billing.retry_days, 0, sizeof(opts->billing.retry_days));
 	for (size_t i = 0; i < json_array_size(days); i++) {
+		size_t day_mark = path_push(l, "[%zu]", i);
 		if (!get_int(l, json_array_get(days, i), "a retry day", 1, 60, &n))
 			return false;
 		opts->billing.retry_days[i] = (unsigned int)n;
+		path_pop(l, day_mark);
 	}
+	path_pop(l, days_mark);
 	static const field exhausted_subscription = { "exhausted_subscription", K_ENUM,
 						      offsetof(fake_billing_options, exhausted_subscription),
 						      FAKE_DUNNING_PAST_DUE, false, dunning_subscription_names };
 	static const field exhausted_invoice = { "exhausted_invoice", K_ENUM,
 						 offsetof(fake_billing_options, exhausted_invoice),
 						 FAKE_DUNNING_UNCOLLECTIBLE, false, dunning_invoice_names };
-	if (!(v = member(l, b, "exhausted_subscription")) ||
-	    !field_parse(l, v, &opts->billing, &exhausted_subscription) ||
-	    !(v = member(l, b, "exhausted_invoice")) ||
+	size_t field_mark = 0;
+	if (!(v = enter(l, b, "exhausted_subscription", &field_mark)) ||
+	    !field_parse(l, v, &opts->billing, &exhausted_subscription))
+		return false;
+	path_pop(l, field_mark);
+	if (!(v = enter(l, b, "exhausted_invoice", &field_mark)) ||
 	    !field_parse(l, v, &opts->billing, &exhausted_invoice))
 		return false;
+	path_pop(l, field_mark);
 	static const char *const billing_members[] = { "retry_days", "exhausted_subscription", "exhausted_invoice",
-						       "finalize_delay" };
+						       "finalize_delay", "upcoming_days" };
 	if (!get_member_int(l, b, "finalize_delay", 0, 72 * 3600, &opts->billing.finalize_delay) ||
+	    !get_member_int(l, b, "upcoming_days", 0, FAKE_UPCOMING_DAYS_MAX, &n) ||
 	    !only(l, b, billing_members, FAKE__COUNT(billing_members)))
 		return false;
+	opts->billing.upcoming_days = (unsigned int)n;
+	/* Every field is in range: what else fake_processor_new() refuses is
+	 * retry days out of order. */
 	if (fake__options_check(opts))
-		return fail(l, "retry_days must increase");
+		return path_push(l, ".retry_days"), fail(l, "retry_days must increase");
 	path_pop(l, mark);
 	static const char *const members[] = { "epoch", "id_width", "seed", "synthesize_events", "billing" };
 	return only(l, o, members, FAKE__COUNT(members));
@@ -1211,8 +1278,8 @@ static bool tables_parse(load *l, json_t *objects)
 			continue;
 		const char *name = names[expected++] = fake__object_type_name(type);
 		(void)name;
-		size_t mark = path_push(l, ".%s", name);
-		json_t *a = member(l, objects, name);
+		size_t mark = 0;
+		json_t *a = enter(l, objects, name, &mark);
 		if (!a)
 			return false;
 		if (!json_is_array(a))
@@ -1273,12 +1340,14 @@ static bool events_parse(load *l, json_t *events)
 
 static void *live_of(load *l, json_t *j, const char *key, fake_object_type type)
 {
-	json_t *v = member(l, j, key);
+	size_t mark = 0;
+	json_t *v = enter(l, j, key, &mark);
 	if (!v)
 		return NULL;
 	fake__object *o = json_is_string(v) ? fake__store_find(l->q, json_string_value(v)) : NULL;
 	if (!o || o->type != type)
 		return fail(l, "%s names no %s", key, fake__object_type_name(type)), NULL;
+	path_pop(l, mark);
 	return o;
 }
 
@@ -1301,10 +1370,16 @@ static bool timeline_parse(load *l, json_t *jobs, uint64_t next_seq)
 		job.seq = (uint64_t)seq;
 		if (i && job_order(&last, &job) >= 0)
 			return fail(l, "jobs must be in the order they run (due, then seq), each seq once");
-		json_t *job_kind = member(l, j, "kind");
+		size_t kind_mark = 0;
+		json_t *job_kind = enter(l, j, "kind", &kind_mark);
 		if (!job_kind)
 			return false;
 		const char *name = json_is_string(job_kind) ? json_string_value(job_kind) : "";
+		bool known = strcmp(name, "subscription") == 0 || strcmp(name, "invoice") == 0 ||
+			     strcmp(name, "webhook_retry") == 0;
+		if (!known)
+			return fail(l, "kind must be subscription, invoice or webhook_retry");
+		path_pop(l, kind_mark);
 		static const char *const object_members[] = { "due", "seq", "kind", "object" };
 		static const char *const retry_members[] = { "due", "seq", "kind", "endpoint", "event", "attempt" };
 		const char *const *members = object_members;
@@ -1315,7 +1390,7 @@ static bool timeline_parse(load *l, json_t *jobs, uint64_t next_seq)
 					     name[0] == 's' ? FAKE_OBJECT_SUBSCRIPTION : FAKE_OBJECT_INVOICE);
 			if (!job.object)
 				return false;
-		} else if (strcmp(name, "webhook_retry") == 0) {
+		} else {
 			fake__webhook_retry_job *r = fake__arena_alloc(l->q, sizeof(*r));
 			if (!r)
 				return nomem(l);
@@ -1329,8 +1404,6 @@ static bool timeline_parse(load *l, json_t *jobs, uint64_t next_seq)
 			job.object = r;
 			members = retry_members;
 			member_count = FAKE__COUNT(retry_members);
-		} else {
-			return fail(l, "kind must be subscription, invoice or webhook_retry");
 		}
 		if (!only(l, j, members, member_count))
 			return false;
@@ -1358,7 +1431,8 @@ static bool counters_parse(load *l, json_t *counters)
 		/* A stored type's counter is its table's length: the number of
 		 * its next object is its place in the table, plus one. */
 		if (type != FAKE_OBJECT_INVOICE_LINE && (uint64_t)n != len)
-			return fail(l, "%s is %lld, but there are %zu %s records", name, (long long)n, len, name);
+			return path_push(l, ".%s", name),
+			       fail(l, "%s is %lld, but there are %zu %s records", name, (long long)n, len, name);
 		l->q->counters[type] = (uint64_t)n;
 		names[type] = name;
 	}
@@ -1379,18 +1453,20 @@ static bool document_parse(load *l, json_t *doc)
 	if (!json_is_integer(v) || json_integer_value(v) != FAKE_SNAPSHOT_VERSION) {
 		path_push(l, ".version");
 		l->code = "snapshot_version";
-		return fail(l, "the snapshot is format version %s%lld; this libfake reads version %d",
-			    json_is_integer(v) ? "" : "(not a number) ",
-			    json_is_integer(v) ? (long long)json_integer_value(v) : 0LL, FAKE_SNAPSHOT_VERSION);
+		if (!v)
+			return fail(l, "version is missing; this libfake reads version %d", FAKE_SNAPSHOT_VERSION);
+		if (!json_is_integer(v))
+			return fail(l, "version is not a number; this libfake reads version %d", FAKE_SNAPSHOT_VERSION);
+		return fail(l, "the snapshot is format version %lld; this libfake reads version %d",
+			    (long long)json_integer_value(v), FAKE_SNAPSHOT_VERSION);
 	}
-	size_t mark = path_push(l, ".options");
-	if (!(v = member(l, doc, "options")) || !options_parse(l, v, &q->options))
+	size_t mark = 0;
+	if (!(v = enter(l, doc, "options", &mark)) || !options_parse(l, v, &q->options))
 		return false;
 	path_pop(l, mark);
 	q->timeline.now = q->options.epoch;
 	static const char *const clock_members[] = { "now", "next_seq" };
-	mark = path_push(l, ".clock");
-	json_t *clock = member(l, doc, "clock");
+	json_t *clock = enter(l, doc, "clock", &mark);
 	int64_t next_seq = 0, requests = 0;
 	if (!clock)
 		return false;
@@ -1406,24 +1482,22 @@ static bool document_parse(load *l, json_t *doc)
 	q->requests = (uint64_t)requests;
 	if (requests)
 		fake__id_write(q->request_id, sizeof(q->request_id), "req_fake_", q->requests, q->options.id_width);
-	mark = path_push(l, ".objects");
-	if (!(v = member(l, doc, "objects")) || !tables_parse(l, v))
+	if (!(v = enter(l, doc, "objects", &mark)) || !tables_parse(l, v))
 		return false;
 	path_pop(l, mark);
-	l->path_len = 0;
+	/* tables_link() writes whole paths: from the start of the buffer. */
+	path_pop(l, 0);
 	if (!tables_link(l))
 		return false;
 	path_pop(l, 0);
-	mark = path_push(l, "$.events");
-	if (!(v = member(l, doc, "events")) || !events_parse(l, v))
+	path_push(l, "$");
+	if (!(v = enter(l, doc, "events", &mark)) || !events_parse(l, v))
 		return false;
 	path_pop(l, mark);
-	mark = path_push(l, "$.counters");
-	if (!(v = member(l, doc, "counters")) || !counters_parse(l, v))
+	if (!(v = enter(l, doc, "counters", &mark)) || !counters_parse(l, v))
 		return false;
 	path_pop(l, mark);
-	mark = path_push(l, "$.timeline");
-	if (!(v = member(l, doc, "timeline")) || !timeline_parse(l, v, (uint64_t)next_seq))
+	if (!(v = enter(l, doc, "timeline", &mark)) || !timeline_parse(l, v, (uint64_t)next_seq))
 		return false;
 	path_pop(l, mark);
 	q->delivered = q->tables[FAKE_OBJECT_EVENT].len;
@@ -1510,14 +1584,23 @@ int fake_processor_load(fake_processor *p, const char *path)
 		return fake__error_set(p, FAKE_EINVAL, "parameter_missing", "path", "Missing required param: path.");
 	if (check_call(p))
 		return p->error->status;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer (it is then
+	 * refused as not a regular file); it changes nothing for a file. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return io_error(p, "open", path, errno);
 	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) != 0) {
 		int err = errno;
 		close(fd);
-		return io_error(p, "read", path, S_ISREG(st.st_mode) ? err : EISDIR);
+		return io_error(p, "read", path, err);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		if (S_ISDIR(st.st_mode))
+			return io_error(p, "read", path, EISDIR);
+		return fake__error_set(p, FAKE_EIO, "io_error", "path", "Could not read '%s': not a regular file.",
+				       path);
 	}
 	size_t size = (size_t)st.st_size;
 	char *data = fake__malloc(p, size ? size : 1);

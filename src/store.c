@@ -194,28 +194,36 @@ int fake__object_commit(fake_processor *p, void *live, const void *version)
 
 void fake__txn_begin(fake_processor *p, fake__txn *txn)
 {
-	txn->arena = fake__arena_mark_get(p);
-	txn->job_seq = p->timeline.seq;
 	p->created_len = 0;
 	p->undo.len = 0;
 	p->undo.bytes_len = 0;
+	fake__txn_savepoint(p, txn);
+}
+
+void fake__txn_savepoint(fake_processor *p, fake__txn *txn)
+{
+	txn->arena = fake__arena_mark_get(p);
+	txn->job_seq = p->timeline.seq;
+	txn->created = p->created_len;
+	txn->undo = p->undo.len;
+	txn->undo_bytes = p->undo.bytes_len;
 }
 
 void fake__txn_rollback(fake_processor *p, const fake__txn *txn)
 {
 	/* Versions written into objects that existed before, newest first. */
 	fake__undo *u = &p->undo;
-	while (u->len) {
+	while (u->len > txn->undo) {
 		const struct fake__undo_item *item = &u->items[--u->len];
 		fake__object *o = item->live;
 		memcpy(o, u->bytes + item->offset, types[o->type].size);
 	}
-	u->bytes_len = 0;
+	u->bytes_len = txn->undo_bytes;
 	p->last_snapshot = NULL; /* it may be in memory the rollback releases */
 	/* Every object the transaction created took the next id of its type,
 	 * and those that went live were appended to the end of their table:
 	 * undoing them newest first restores both. */
-	while (p->created_len) {
+	while (p->created_len > txn->created) {
 		fake__object *o = p->created[--p->created_len];
 		if (o->flags & FAKE__LIVE)
 			p->tables[o->type].len--;

@@ -2545,6 +2545,185 @@ static void test_alloc_failure_clock_advance_billing(void **state)
 	text_free(&ref_events);
 }
 
+/* ---- snapshots: save and load ------------------------------------------------------ */
+
+/* The processor's snapshot, taken with the allocator disarmed, in memory
+ * from malloc. */
+static char *snapshot_of(fx *f, unsigned int flags)
+{
+	disarm(f);
+	char *s = NULL;
+	check_ok(f->p, fake_processor_save_string(&s, f->p, flags));
+	size_t len = strlen(s) + 1;
+	char *copy = malloc(len);
+	assert_non_null(copy);
+	memcpy(copy, s, len);
+	fake_json_free(f->p, s);
+	return copy;
+}
+
+/* The billing state advanced 20 days (renewals, dunning, a paused trial),
+ * with the timeline full of callbacks, which a snapshot leaves out. */
+static void prepare_snapshot_source(fx *f)
+{
+	prepare_advance_billing(f);
+	check_ok(f->p, fake_clock_advance(f->p, 20 * 86400));
+	assert_true(fake_clock_pending(f->p) > 0);
+}
+
+static void same_snapshot(const char *want, const char *got, const char *what, unsigned long n)
+{
+	if (strcmp(want, got) != 0) {
+		print_error("allocation %lu failing: %s\n", n, what);
+		print_difference(want, got);
+		fail();
+	}
+}
+
+/*
+ * Saving only reads: with allocation N failing it returns FAKE_ENOMEM
+ * (and no string) or the whole snapshot, and the processor saves the same
+ * bytes afterwards. (jansson allocates with libc; what goes through the
+ * instance allocator is the timeline's copy and the string returned.)
+ */
+static void test_alloc_failure_snapshot_save(void **state)
+{
+	(void)state;
+	for (unsigned int flags = 0; flags <= FAKE_JSON_PRETTY; flags++) {
+		fx f;
+		prepare_snapshot_source(&f);
+		char *want = snapshot_of(&f, flags);
+		unsigned long enomem = 0;
+		bool done = false;
+		for (unsigned long n = 1; n <= N_MAX && !done; n++) {
+			char poison = 0;
+			char *got = &poison;
+			arm(&f, n);
+			int rc = fake_processor_save_string(&got, f.p, flags);
+			bool reached = failure_reached(&f);
+			disarm(&f);
+			if (rc == 0) {
+				same_snapshot(want, got, "the snapshot differs", n);
+				fake_json_free(f.p, got);
+				done = !reached;
+			} else {
+				if (rc != FAKE_ENOMEM) {
+					print_error("allocation %lu failing: save returned %s\n", n, fake_status_name(rc));
+					fail();
+				}
+				enomem++;
+				assert_null(got);
+				assert_int_equal(fake_error_last(f.p)->status, FAKE_ENOMEM);
+			}
+			char *after = snapshot_of(&f, flags);
+			same_snapshot(want, after, "the processor changed", n);
+			free(after);
+		}
+		assert_true(done);
+		print_message("# save: %lu failure points\n", enomem);
+		assert_true(enomem >= 2);
+		free(want);
+		finish(&f);
+	}
+}
+
+/*
+ * Loading builds the new state aside: with allocation N failing it returns
+ * FAKE_ENOMEM and the processor is exactly as before (its snapshot and
+ * everything a user sees, then the probe), or it has loaded the snapshot
+ * whole. Either way nothing leaks, and the subscriber, which is not state,
+ * stays.
+ */
+static void test_alloc_failure_snapshot_load(void **state)
+{
+	(void)state;
+	fx src;
+	prepare_snapshot_source(&src);
+	char *snap = snapshot_of(&src, 0);
+	size_t len = strlen(snap);
+	finish(&src);
+
+	/* the state a failed load must leave, and what a complete one gives */
+	fx ref;
+	prepare(&ref, true);
+	prepare_payments(&ref);
+	char *before = snapshot_of(&ref, 0);
+	text want = { NULL, 0, 0 };
+	fingerprint(&ref, &want);
+	finish(&ref);
+	fx whole;
+	prepare(&whole, true);
+	prepare_payments(&whole);
+	check_ok(whole.p, fake_processor_load_string(whole.p, snap, len));
+	whole.sub_calls = 0;
+	text loaded = { NULL, 0, 0 };
+	fingerprint(&whole, &loaded);
+	finish(&whole);
+
+	unsigned long enomem = 0;
+	bool done = false;
+	for (unsigned long n = 1; n <= N_MAX && !done; n++) {
+		fx f;
+		prepare(&f, true);
+		prepare_payments(&f);
+		int calls = f.sub_calls;
+		arm(&f, n);
+		int rc = fake_processor_load_string(f.p, snap, len);
+		bool reached = failure_reached(&f);
+		disarm(&f);
+		text got = { NULL, 0, 0 };
+		if (rc == 0) {
+			char *after = snapshot_of(&f, 0);
+			same_snapshot(snap, after, "the loaded processor does not save the snapshot", n);
+			free(after);
+			assert_int_equal(f.sub_calls, calls); /* restored events are not delivered again */
+			f.sub_calls = 0;
+			fingerprint(&f, &got);
+			if (strcmp(got.s, loaded.s) != 0) {
+				print_error("allocation %lu failing: the load succeeded, but not as a complete one\n", n);
+				print_difference(loaded.s, got.s);
+				fail();
+			}
+			done = !reached;
+		} else {
+			if (rc != FAKE_ENOMEM) {
+				print_error("allocation %lu failing: load returned %s (%s)\n", n, fake_status_name(rc),
+					    fake_error_last(f.p)->message);
+				fail();
+			}
+			enomem++;
+			assert_int_equal(fake_error_last(f.p)->status, FAKE_ENOMEM);
+			char *after = snapshot_of(&f, 0);
+			same_snapshot(before, after, "the processor changed", n);
+			free(after);
+			/* the full fingerprint (and its probe) for some failure points:
+			 * it is slow, and the snapshot already holds the whole state */
+			if (n % 16 == 1) {
+				fingerprint(&f, &got);
+				if (strcmp(got.s, want.s) != 0) {
+					print_error("allocation %lu failing: the processor is not as it was\n", n);
+					print_difference(want.s, got.s);
+					fail();
+				}
+			} else {
+				const fake_customer *c = NULL;
+				check_ok(f.p, fake_customer_create(&c, f.p, NULL, NULL));
+				assert_string_equal(fake_customer_id(c), "cus_fake_00005");
+				assert_int_equal(f.sub_calls, calls + 1);
+			}
+		}
+		text_free(&got);
+		finish(&f);
+	}
+	assert_true(done);
+	print_message("# load: %lu failure points\n", enomem);
+	assert_true(enomem > 10);
+	free(snap);
+	free(before);
+	text_free(&want);
+	text_free(&loaded);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2597,6 +2776,8 @@ int main(void)
 		cmocka_unit_test(test_alloc_failure_invoice_delete),
 		cmocka_unit_test(test_alloc_failure_invoice_list_upcoming),
 		cmocka_unit_test(test_alloc_failure_invoice_item),
+		cmocka_unit_test(test_alloc_failure_snapshot_save),
+		cmocka_unit_test(test_alloc_failure_snapshot_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

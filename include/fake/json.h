@@ -10,8 +10,10 @@
  * process-wide, and libfake keeps no global state — and the finished
  * string is written into memory from the instance allocator, which the
  * caller releases with fake_json_free(). Ids that Stripe can expand are
- * always plain id strings (no expand yet). docs/json.md lists the shapes
- * and where each value comes from.
+ * plain id strings unless an expand path names them
+ * (fake_json_object_expand(), fake_json_list_expand(): Stripe's
+ * `expand[]`). docs/json.md lists the shapes, where each value comes from,
+ * and what can be expanded.
  *
  * These functions are not operations: they are not counted, scripted or
  * stubbed. On success they leave the error record as it was (so
@@ -32,6 +34,11 @@ extern "C" {
 enum {
 	FAKE_JSON_PRETTY = 1u << 0 /**< indent by 2 and end with a newline; else compact */
 };
+
+/** Stripe's limit on the segments of one expand path ("a.b.c.d"; a list's "data." counts). */
+#define FAKE_JSON_EXPAND_DEPTH_MAX 4
+/** The longest expand path libfake accepts, in bytes (without the NUL). */
+#define FAKE_JSON_EXPAND_PATH_MAX 255
 
 /**
  * Serializes any object libfake returned (customer, payment method,
@@ -56,6 +63,39 @@ enum {
 FAKE_EXTERN int fake_json_object(char **out, fake_processor *p, const void *object, unsigned int flags);
 
 /**
+ * As fake_json_object(), with Stripe's `expand[]`: each path names a field
+ * that holds an id (or a field of an embedded object, list or price on the
+ * way to one), and the id is replaced by the JSON of the object it names
+ * as that object is now (a deleted one as `{"id", "object", "deleted":
+ * true}`). Segments are joined by dots and expand inside what the one
+ * before expanded ("latest_invoice.payment_intent",
+ * "items.data.price.product"), at most FAKE_JSON_EXPAND_DEPTH_MAX of them.
+ * A null field stays null; paths may repeat or share a start. Every path is
+ * checked before anything is written; docs/json.md lists what each object
+ * can expand. Objects inside an event are never expanded, as in Stripe.
+ * With no paths this is fake_json_object().
+ * @param out as fake_json_object().
+ * @param object as fake_json_object(); not an event when a path is given.
+ * @param expand @p expand_count paths, e.g. {"customer",
+ *        "latest_invoice.payment_intent"}; borrowed for the call. NULL
+ *        when @p expand_count is 0.
+ * @param expand_count the number of paths; 0 for none.
+ * @param flags as fake_json_object().
+ * @return 0; FAKE_EINVAL as fake_json_object(), and with param "expand"
+ *         for a NULL @p expand with a count, a NULL, empty or over-long
+ *         (FAKE_JSON_EXPAND_PATH_MAX) path, one with an empty segment or
+ *         bytes outside printable ASCII, one deeper than
+ *         FAKE_JSON_EXPAND_DEPTH_MAX (code property_expansion_max_depth,
+ *         "You cannot expand more than 4 levels of a property. Property:
+ *         <path>"), one that names a field that cannot be expanded or does
+ *         not exist ("This property cannot be expanded (<path up to that
+ *         field>)."), and any path on an event; FAKE_ENOMEM. On failure
+ *         only the error record changes.
+ */
+FAKE_EXTERN int fake_json_object_expand(char **out, fake_processor *p, const void *object,
+					const char *const *expand, size_t expand_count, unsigned int flags);
+
+/**
  * Serializes a page as Stripe's list envelope:
  * `{"object": "list", "data": [...], "has_more": ..., "url": url}`, each
  * item as fake_json_object() writes it.
@@ -69,6 +109,30 @@ FAKE_EXTERN int fake_json_object(char **out, fake_processor *p, const void *obje
  */
 FAKE_EXTERN int fake_json_list(char **out, fake_processor *p, const fake_list *page, const char *url,
 			       unsigned int flags);
+
+/**
+ * As fake_json_list(), with Stripe's `expand[]` for list requests: every
+ * path starts with "data", the items ("data.customer",
+ * "data.latest_invoice.payment_intent"), and "data" counts as one of the
+ * FAKE_JSON_EXPAND_DEPTH_MAX levels. "data" alone changes nothing. Each
+ * item is expanded as fake_json_object_expand() expands it with the rest
+ * of the path. The paths are checked against the types of the page's
+ * items, so on an empty page only their form is checked. With no paths
+ * this is fake_json_list().
+ * @param out as fake_json_object().
+ * @param page as fake_json_list().
+ * @param url as fake_json_list().
+ * @param expand as fake_json_object_expand(): "data.customer", ...
+ * @param expand_count as fake_json_object_expand().
+ * @param flags as fake_json_object().
+ * @return 0; FAKE_EINVAL as fake_json_list() and
+ *         fake_json_object_expand(), and for a path that does not start
+ *         with "data" ("This property cannot be expanded (customer). You
+ *         may want to try expanding 'data.customer' instead."); FAKE_ENOMEM.
+ *         On failure only the error record changes.
+ */
+FAKE_EXTERN int fake_json_list_expand(char **out, fake_processor *p, const fake_list *page, const char *url,
+				      const char *const *expand, size_t expand_count, unsigned int flags);
 
 /**
  * Serializes the processor's error record as Stripe's error body:

@@ -65,10 +65,14 @@ typedef struct fake_billing_options {
 	fake_dunning_subscription exhausted_subscription;
 	fake_dunning_invoice exhausted_invoice;
 	int64_t finalize_delay;                    /**< seconds from a renewal's draft to its finalization: 0 .. 259200 (72 h); default 3600 */
+	unsigned int upcoming_days;                /**< days before an automatically charged renewal that invoice.upcoming is sent: 0 (never) .. 45; default 3 */
 } fake_billing_options;
 
+/** The most days before a renewal invoice.upcoming can be sent (Stripe's setting allows 45). */
+#define FAKE_UPCOMING_DAYS_MAX 45
+
 #define FAKE_BILLING_OPTIONS_INIT \
-	{ 3, { 3, 5, 7, 0, 0, 0, 0, 0 }, FAKE_DUNNING_CANCEL, FAKE_DUNNING_LEAVE_OPEN, 3600 }
+	{ 3, { 3, 5, 7, 0, 0, 0, 0, 0 }, FAKE_DUNNING_CANCEL, FAKE_DUNNING_LEAVE_OPEN, 3600, 0 }
 
 /** Processor options. Start from FAKE_PROCESSOR_OPTIONS_INIT. */
 typedef struct fake_processor_options {
@@ -82,7 +86,7 @@ typedef struct fake_processor_options {
 	fake_billing_options billing; /**< dunning and invoice timing */
 } fake_processor_options;
 
-#define FAKE_PROCESSOR_OPTIONS_VERSION 2
+#define FAKE_PROCESSOR_OPTIONS_VERSION 3
 #define FAKE_PROCESSOR_OPTIONS_INIT                                                          \
 	{ FAKE_PROCESSOR_OPTIONS_VERSION, FAKE_EPOCH_DEFAULT, FAKE_ID_WIDTH_DEFAULT,             \
 	  { NULL, NULL, NULL, NULL, NULL }, 0, true, 0, FAKE_BILLING_OPTIONS_INIT }

@@ -1,0 +1,154 @@
+/*
+ * libFuzzer target for the snapshot loader (docs/reliability.md).
+ *
+ * Each input is loaded into a new processor. Whatever the bytes, the load
+ * must return a status and never crash, leak or trip a sanitizer; an input
+ * that loads must save, load again and save to the same bytes, and the
+ * loaded state must then bear a year of billing and its JSON. A broken
+ * promise aborts, which is how a fuzz target reports a finding.
+ *
+ * Random bytes rarely stay JSON, so most inputs would stop at the parser.
+ * A custom mutator (libFuzzer builds only) therefore also edits inputs as
+ * JSON: it changes one value of the document (a number to an edge, a
+ * string to another id, a flag, a member or element removed or repeated)
+ * and writes it back, so that inputs reach every check of the loader and,
+ * when they pass, the billing code that runs on what was loaded.
+ *
+ * Built only with -Dfuzz=true and clang (fuzz/meson.build). Without
+ * libFuzzer, replay.c runs the same function over files, so the corpus is
+ * checked by the ordinary test suite too.
+ */
+#include <fake/fake.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#ifdef FUZZ_MUTATOR
+#include <jansson.h>
+
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed);
+
+static uint64_t next(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
+
+/* Counts the values of the tree, or, with *target set, finds value number
+ * *target and changes it (or its container: a member or element). */
+static void walk(json_t *v, json_t *parent, const char *key, size_t index, size_t *n, size_t target,
+		 uint64_t *rng)
+{
+	static const char *const strings[] = { "", "cus_fake_00001", "sub_fake_00001", "price_fake_00001",
+					       "in_fake_00001", "evt_fake_00001", "pm_fake_00001", "we_fake_00001",
+					       "active", "past_due", "open", "month", "x" };
+	static const json_int_t ints[] = { 0, -1, 1, 2, 3, 1000, 253402300799, INT64_MAX, INT64_MIN };
+	if ((*n)++ == target && parent) {
+		json_t *with = NULL;
+		switch (next(rng) % 5) {
+		case 0:
+			/* one up or down, wrapping (in unsigned arithmetic) at the ends */
+			with = json_integer(json_is_integer(v) ? (json_int_t)((uint64_t)json_integer_value(v) +
+									     next(rng) % 3 - 1)
+							       : ints[next(rng) % (sizeof(ints) / sizeof(ints[0]))]);
+			break;
+		case 1:
+			with = json_integer(ints[next(rng) % (sizeof(ints) / sizeof(ints[0]))]);
+			break;
+		case 2:
+			with = json_string(strings[next(rng) % (sizeof(strings) / sizeof(strings[0]))]);
+			break;
+		case 3:
+			with = json_is_boolean(v) ? json_boolean(!json_is_true(v)) : json_null();
+			break;
+		default:
+			if (json_is_object(parent))
+				json_object_del(parent, key);
+			else
+				json_array_insert(parent, index, v); /* repeat it */
+			return;
+		}
+		if (json_is_object(parent))
+			json_object_set_new(parent, key, with);
+		else
+			json_array_set_new(parent, index, with);
+		return;
+	}
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *m;
+		void *tmp;
+		json_object_foreach_safe(v, tmp, k, m)
+		{
+			walk(m, v, k, 0, n, target, rng);
+			if (*n > target)
+				return;
+		}
+	} else if (json_is_array(v)) {
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			walk(json_array_get(v, i), v, NULL, i, n, target, rng);
+			if (*n > target)
+				return;
+		}
+	}
+}
+
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
+{
+	uint64_t rng = (uint64_t)seed * 2654435761u + 1;
+	json_t *doc = next(&rng) % 4 ? json_loadb((const char *)data, size, 0, NULL) : NULL;
+	if (!doc)
+		return LLVMFuzzerMutate(data, size, max_size);
+	size_t count = 0;
+	walk(doc, NULL, NULL, 0, &count, SIZE_MAX, &rng);
+	size_t n = 0;
+	walk(doc, NULL, NULL, 0, &n, 1 + next(&rng) % (count - 1 ? count - 1 : 1), &rng);
+	size_t len = json_dumpb(doc, (char *)data, max_size, JSON_COMPACT);
+	json_decref(doc);
+	return len <= max_size ? len : LLVMFuzzerMutate(data, size, max_size);
+}
+#endif
+
+static void exercise(fake_processor *p)
+{
+	fake_clock_advance(p, 400 * INT64_C(86400));
+	int width = (int)fake_processor_options_get(p)->id_width;
+	for (size_t i = 1; i <= fake_event_count(p); i++) {
+		char id[64];
+		const fake_event *e = NULL;
+		char *json = NULL;
+		snprintf(id, sizeof(id), "evt_fake_%0*zu", width, i);
+		if (fake_event_retrieve(&e, p, id, NULL) != 0)
+			abort(); /* every event in the log can be retrieved */
+		if (fake_json_object(&json, p, e, 0) == 0)
+			fake_json_free(p, json);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fake_processor *p = NULL;
+	if (fake_processor_new(&p, NULL))
+		return 0;
+	if (fake_processor_load_string(p, (const char *)data, size) == 0) {
+		char *first = NULL, *second = NULL;
+		fake_processor *q = NULL;
+		if (fake_processor_save_string(&first, p, 0) != 0 || fake_processor_new(&q, NULL) != 0 ||
+		    fake_processor_load_string(q, first, strlen(first)) != 0 ||
+		    fake_processor_save_string(&second, q, 0) != 0 || strcmp(first, second) != 0)
+			abort(); /* a loaded state must round-trip exactly */
+		fake_json_free(p, first);
+		fake_json_free(q, second);
+		fake_processor_free(q);
+		exercise(p);
+	}
+	fake_processor_free(p);
+	return 0;
+}
