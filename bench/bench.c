@@ -668,6 +668,67 @@ static void run_event_memory(const char *only)
 	fflush(stdout);
 }
 
+/* ---- snapshots: save and load 100,000 objects -------------------------------------- */
+
+#define SNAPSHOT_NAME "snapshot of 100,000 objects"
+#define SNAPSHOT_RUNS 5
+
+/* 12,500 customers, each with a card and a paid monthly subscription: the
+ * customer, payment method, subscription, item, invoice, payment intent,
+ * charge and balance transaction make 8 objects each, 100,001 with the
+ * price and product (and their events, also in the snapshot). */
+static void snapshot_workload(struct bench *sb)
+{
+	if (fake_processor_new(&sb->p, NULL) != 0) {
+		fprintf(stderr, "bench: cannot make a processor\n");
+		exit(1);
+	}
+	const char *price = add_monthly_price(sb);
+	for (size_t i = 0; i < 12500; i++)
+		add_subscription(sb, add_customer_with_default_card(sb, "pm_card_visa"), price, 0);
+}
+
+static void run_snapshot(const char *only)
+{
+	if (only && !strstr(SNAPSHOT_NAME, only))
+		return;
+	struct bench sb;
+	sb.id_count = 0;
+	snapshot_workload(&sb);
+	double save_ms[SNAPSHOT_RUNS], load_ms[SNAPSHOT_RUNS];
+	size_t bytes = 0;
+	for (int r = 0; r < SNAPSHOT_RUNS; r++) {
+		char *doc = NULL;
+		double t0 = now_ns();
+		check(&sb, fake_processor_save_string(&doc, sb.p, 0), "fake_processor_save_string");
+		double t1 = now_ns();
+		bytes = strlen(doc);
+		fake_processor *q = NULL;
+		if (fake_processor_new(&q, NULL) != 0)
+			exit(1);
+		double t2 = now_ns();
+		if (fake_processor_load_string(q, doc, bytes) != 0) {
+			fprintf(stderr, "bench: load failed: %s\n", fake_error_last(q)->message);
+			exit(1);
+		}
+		double t3 = now_ns();
+		save_ms[r] = (t1 - t0) / 1e6;
+		load_ms[r] = (t3 - t2) / 1e6;
+		fake_processor_free(q);
+		fake_json_free(sb.p, doc);
+	}
+	qsort(save_ms, SNAPSHOT_RUNS, sizeof(save_ms[0]), cmp_double);
+	qsort(load_ms, SNAPSHOT_RUNS, sizeof(load_ms[0]), cmp_double);
+	double mb = (double)bytes / 1e6;
+	printf("\n%-38s %9s %9s %9s %9s %9s %9s\n", "case", "objects", "events", "MB", "save ms", "save MB/s",
+	       "load ms");
+	printf("%-38s %9zu %9zu %9.1f %9.1f %9.1f %9.1f  load %.1f MB/s\n", SNAPSHOT_NAME, (size_t)100001,
+	       fake_event_count(sb.p), mb, save_ms[SNAPSHOT_RUNS / 2], mb / (save_ms[SNAPSHOT_RUNS / 2] / 1e3),
+	       load_ms[SNAPSHOT_RUNS / 2], mb / (load_ms[SNAPSHOT_RUNS / 2] / 1e3));
+	fflush(stdout);
+	fake_processor_free(sb.p);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -704,6 +765,7 @@ int main(int argc, char **argv)
 		fflush(stdout);
 	}
 	run_event_memory(only);
+	run_snapshot(only);
 	run_year_cases(only);
 	fake_processor_free(b->p);
 	free(b);

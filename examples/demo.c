@@ -406,7 +406,7 @@ int main(void)
 	}
 	const fake_subscription *ada_sub = subscribe(p, ada, price, 14);
 	const fake_subscription *barbara_sub = subscribe(p, barbara, price, 7);
-	printf("  advancing 75 days: trial ends, renewals, failed payments and their retries\n");
+	printf("  advancing 75 days: renewal notices, trial ends, renewals, failed payments and their retries\n");
 	must(p, fake_clock_advance(p, 75 * DAY), "advance");
 	print_billing(p, ada_sub);
 	print_billing(p, barbara_sub);
@@ -441,8 +441,9 @@ int main(void)
 		must(p, rc, "list events");
 	for (size_t i = n; i-- > 0;) {
 		const fake_event *e = events[i];
+		const char *object = fake_object_id(fake_event_object(e)); /* NULL: invoice.upcoming's preview */
 		printf("  %s  %s  %-26s %s", fake_event_id(e), iso(fake_event_created(e), when), fake_event_type(e),
-		       fake_object_id(fake_event_object(e)));
+		       object ? object : "(upcoming invoice, no id)");
 		size_t changed = fake_event_previous_attribute_count(e);
 		for (size_t k = 0; k < changed; k++)
 			printf("%s%s", k ? "," : "  changed: ", fake_event_previous_attribute(e, k));

@@ -210,6 +210,29 @@ int fake__subscription_end(fake_processor *p, fake__ctx *ctx, struct fake_subscr
 	return fake__subscription_commit(p, sub, &next);
 }
 
+/* invoice.upcoming, when it is owed now: the invoice the renewal will
+ * make, previewed (no id), as Stripe sends it. Only for a renewal still
+ * ahead: once the renewal itself is due, the notice is moot. Called after
+ * any work that can make it owed at once (a new period exactly as long as
+ * the notice, a trial of exactly that length at creation, collection
+ * resuming within the notice), so that it comes in the same job or call. */
+static int send_upcoming(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub)
+{
+	int64_t at = 0;
+	int64_t renewal = upcoming_renewal(p, sub, &at);
+	if (!renewal || p->timeline.now < at || p->timeline.now >= renewal)
+		return 0;
+	/* Without events (synthesize_events off, a quiet advance) the notice
+	 * still counts as sent, but no preview is built for nothing. */
+	struct fake_invoice *preview = NULL;
+	if (ctx->events && (fake__subscription_preview(&preview, p, sub) ||
+			    fake__event_emit(p, ctx, FAKE__EVT_INVOICE_UPCOMING, preview, NULL, NULL, 0)))
+		return p->error->status;
+	struct fake_subscription next = *sub;
+	next.upcoming_for = renewal;
+	return fake__subscription_commit(p, sub, &next);
+}
+
 /* The first invoice: a paid $0 trial invoice, or the first period charged
  * now (on session), by payment_behavior. */
 int fake__subscription_start(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub,
@@ -238,7 +261,8 @@ int fake__subscription_start(fake_processor *p, fake__ctx *ctx, struct fake_subs
 	if (fake__invoice_finalize(p, ctx, inv))
 		return p->error->status;
 	/* A trial that ends within three days warns at once, after the $0
-	 * invoice's events (docs/billing.md). */
+	 * invoice's events (docs/billing.md); invoice.upcoming follows when
+	 * it is owed already (a trial exactly upcoming_days long). */
 	if (trial && sub->trial_end - p->timeline.now <= TRIAL_WILL_END_LEAD) {
 		next = *sub;
 		next.trial_will_end_done = true;
@@ -247,7 +271,7 @@ int fake__subscription_start(fake_processor *p, fake__ctx *ctx, struct fake_subs
 			return p->error->status;
 	}
 	if (inv->status != FAKE_INVOICE_OPEN)
-		return 0; /* nothing due: paid, and active (or trialing) */
+		return send_upcoming(p, ctx, sub); /* nothing due: paid, and active (or trialing) */
 	if (sub->collection_method == FAKE_COLLECT_SEND_INVOICE)
 		return fake__event_emit(p, ctx, FAKE__EVT_INVOICE_SENT, inv, NULL, NULL, 0);
 	if (behavior == FAKE_PAYMENT_DEFAULT_INCOMPLETE)
@@ -262,7 +286,7 @@ int fake__subscription_start(fake_processor *p, fake__ctx *ctx, struct fake_subs
 	if (rc && rc != FAKE_ECARD)
 		return rc;
 	if (inv->status == FAKE_INVOICE_PAID)
-		return 0;
+		return send_upcoming(p, ctx, sub);
 	if (behavior == FAKE_PAYMENT_ERROR_IF_INCOMPLETE) {
 		/* Nothing is created: the decline or 3D Secure is the call's error. */
 		ctx->keep = false;
@@ -316,7 +340,8 @@ int fake__subscription_end_trial(fake_processor *p, fake__ctx *ctx, struct fake_
 	next.latest_invoice = inv->obj.id;
 	if (emit_updated(p, ctx, sub, &next) || fake__subscription_commit(p, sub, &next))
 		return p->error->status;
-	return immediate ? fake__invoice_advance(p, ctx, inv, true, true) : 0;
+	int rc = immediate ? fake__invoice_advance(p, ctx, inv, true, true) : 0;
+	return rc ? rc : send_upcoming(p, ctx, sub);
 }
 
 /* Invoices the subscription's pending items (and, when `usage`, the
@@ -378,7 +403,8 @@ int fake__subscription_resume(fake_processor *p, fake__ctx *ctx, struct fake_sub
 	next.latest_invoice = inv->obj.id;
 	if (emit_updated(p, ctx, sub, &next) || fake__subscription_commit(p, sub, &next))
 		return p->error->status;
-	return fake__invoice_advance(p, ctx, inv, true, true);
+	int rc = fake__invoice_advance(p, ctx, inv, true, true);
+	return rc ? rc : send_upcoming(p, ctx, sub);
 }
 
 /* A new period at the end of the current one, with its invoice as a draft
@@ -401,28 +427,9 @@ static int renew(fake_processor *p, fake__ctx *ctx, struct fake_subscription *su
 	if (!inv)
 		return p->error->status;
 	next.latest_invoice = inv->obj.id;
-	if (emit_updated(p, ctx, sub, &next))
+	if (emit_updated(p, ctx, sub, &next) || fake__subscription_commit(p, sub, &next))
 		return p->error->status;
-	return fake__subscription_commit(p, sub, &next);
-}
-
-/* invoice.upcoming, when it is owed now: the invoice the renewal will
- * make, previewed (no id), as Stripe sends it. */
-static int send_upcoming(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub)
-{
-	int64_t at = 0;
-	int64_t renewal = upcoming_renewal(p, sub, &at);
-	if (!renewal || p->timeline.now < at)
-		return 0;
-	struct fake_invoice *preview = NULL;
-	if (fake__subscription_preview(&preview, p, sub))
-		return p->error->status;
-	struct fake_subscription next = *sub;
-	next.upcoming_for = renewal;
-	if (fake__event_emit(p, ctx, FAKE__EVT_INVOICE_UPCOMING, preview, NULL, NULL, 0) ||
-	    fake__subscription_commit(p, sub, &next))
-		return p->error->status;
-	return 0;
+	return send_upcoming(p, ctx, sub);
 }
 
 int fake__subscription_due(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub)
@@ -450,16 +457,14 @@ int fake__subscription_due(fake_processor *p, fake__ctx *ctx, struct fake_subscr
 			    fake__subscription_commit(p, sub, &next))
 				return p->error->status;
 		}
-		if (send_upcoming(p, ctx, sub))
-			return p->error->status;
-		return now >= sub->trial_end ? fake__subscription_end_trial(p, ctx, sub, false) : 0;
+		if (now >= sub->trial_end)
+			return fake__subscription_end_trial(p, ctx, sub, false);
+		return send_upcoming(p, ctx, sub);
 	case FAKE_SUB_ACTIVE:
 	case FAKE_SUB_PAST_DUE:
 	case FAKE_SUB_UNPAID:
 		if (sub->cancel_at && now >= sub->cancel_at)
 			return fake__subscription_end(p, ctx, sub, FAKE_SUB_CANCELED);
-		if (now < sub->current_period_end && send_upcoming(p, ctx, sub))
-			return p->error->status;
 		if (now >= sub->current_period_end)
 			return sub->cancel_at_period_end ? fake__subscription_end(p, ctx, sub, FAKE_SUB_CANCELED)
 							 : renew(p, ctx, sub);
@@ -467,11 +472,10 @@ int fake__subscription_due(fake_processor *p, fake__ctx *ctx, struct fake_subscr
 			struct fake_subscription next = *sub;
 			next.pause_collection = FAKE_PAUSE_NONE;
 			next.pause_resumes_at = 0;
-			if (emit_updated(p, ctx, sub, &next))
+			if (emit_updated(p, ctx, sub, &next) || fake__subscription_commit(p, sub, &next))
 				return p->error->status;
-			return fake__subscription_commit(p, sub, &next);
 		}
-		return 0;
+		return send_upcoming(p, ctx, sub);
 	default:
 		return 0;
 	}

@@ -11,10 +11,11 @@
  *
  * Large runs (a year of billing for thousands of subscriptions holds
  * hundreds of MiB) spend most of their time taking page faults on memory
- * touched for the first time. Past BIG_AFTER bytes in use, the arena takes
- * BIG_BLOCK-sized blocks instead, and asks the kernel to back them with
- * transparent huge pages (madvise), one fault per 2 MiB instead of per
- * 4 KiB (docs/performance.md). The advice changes no behaviour, only
+ * touched for the first time. Past BIG_AFTER bytes in use, new blocks grow
+ * with the arena (a quarter of what it holds, up to BIG_BLOCK: at most a
+ * fifth of it is ever unused), and blocks of HUGE_MIN or more are advised
+ * to the kernel for transparent huge pages (madvise): one fault per 2 MiB
+ * instead of per 4 KiB (docs/performance.md). The advice changes no behaviour, only
  * speed, and is ignored where it does not apply (memory that is not
  * anonymous, kernels without THP).
  */
@@ -29,6 +30,7 @@
 #define SPARE_MAX ((size_t)8 * 1024 * 1024)
 #define BIG_AFTER ((size_t)8 * 1024 * 1024)
 #define BIG_BLOCK ((size_t)16 * 1024 * 1024)
+#define HUGE_MIN ((size_t)4 * 1024 * 1024)
 #define HUGE_PAGE ((uintptr_t)2 * 1024 * 1024)
 
 void *fake__malloc(fake_processor *p, size_t size)
@@ -69,7 +71,7 @@ int fake__grow(fake_processor *p, void **items, size_t *cap, size_t need, size_t
 static void advise_huge_pages(fake__block *b)
 {
 #ifdef MADV_HUGEPAGE
-	if (b->size < BIG_BLOCK)
+	if (b->size < HUGE_MIN)
 		return;
 	uintptr_t lo = ((uintptr_t)b->data + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
 	uintptr_t hi = ((uintptr_t)b->data + b->size) & ~(HUGE_PAGE - 1);
@@ -98,8 +100,9 @@ void *fake__arena_alloc(fake_processor *p, size_t size)
 			a->spare_bytes -= b->size;
 		} else {
 			size_t usable = size > a->block_size ? size : a->block_size;
-			if (a->in_use >= BIG_AFTER && usable < BIG_BLOCK)
-				usable = BIG_BLOCK;
+			size_t grown = a->in_use / 4 < BIG_BLOCK ? a->in_use / 4 : BIG_BLOCK;
+			if (a->in_use >= BIG_AFTER && usable < grown)
+				usable = grown;
 			if (usable > SIZE_MAX - sizeof(fake__block))
 				return NULL;
 			b = fake__malloc(p, sizeof(fake__block) + usable);

@@ -1364,6 +1364,19 @@ static int op_sub_create_trial(fx *f, void *out)
 	return fake_subscription_create(out, f->p, &sc, NULL);
 }
 
+static int op_sub_create_trial_notice(fx *f, void *out)
+{
+	/* a trial of exactly upcoming_days (3): trial_will_end and
+	 * invoice.upcoming (a preview built and undone inside the call) at once */
+	fake_subscription_item_params items[] = { item_on("price_fake_00001", 0), item_on("price_fake_00003", 0) };
+	fake_subscription_create_params sc = FAKE_SUBSCRIPTION_CREATE_PARAMS_INIT;
+	sc.customer = "cus_fake_00001";
+	sc.items = items;
+	sc.item_count = 2;
+	sc.trial_period_days = 3;
+	return fake_subscription_create(out, f->p, &sc, NULL);
+}
+
 static int op_sub_create_incomplete(fx *f, void *out)
 {
 	/* no payment method: incomplete, its invoice open */
@@ -1721,6 +1734,7 @@ static const operation operations[] = {
 	{ "invoice_item_delete", OUT_OBJECT, true, false, op_ii_delete, EXTRA_BILLING, 0 },
 	{ "invoice_item_delete_on_draft", OUT_OBJECT, true, false, op_ii_delete_on_draft, EXTRA_BILLING, 0 },
 	{ "invoice_item_list", OUT_LIST, true, true, op_ii_list, EXTRA_BILLING, 0 },
+	{ "subscription_create_trial_notice", OUT_OBJECT, true, false, op_sub_create_trial_notice, EXTRA_BILLING, 0 },
 };
 
 #define OPERATION_COUNT (sizeof(operations) / sizeof(operations[0]))
@@ -2103,6 +2117,7 @@ static void test_alloc_failure_subscription_create(void **state)
 	(void)state;
 	check_operation(operation_named("subscription_create"));
 	check_operation(operation_named("subscription_create_trial"));
+	check_operation(operation_named("subscription_create_trial_notice"));
 	check_operation(operation_named("subscription_create_incomplete"));
 }
 
@@ -2445,6 +2460,9 @@ static void prepare_advance_billing(fx *f)
  * dunning, retries, canceled), sub_fake_00005's trial end with a card that
  * declines (failed charges on every retry), sub_fake_00006 expiring
  * incomplete, sub_fake_00001's two renewals with usage billed in arrears,
+ * the trial ends and renewals charged automatically announced by
+ * invoice.upcoming three days before (a preview built and undone inside
+ * the job),
  * in_fake_00004 overdue and sub_fake_00004 past due. With allocation N failing, the advance must
  * stop with FAKE_ENOMEM at the due time of the job that failed, that job
  * undone and still due and every job before it complete (the events
@@ -2466,6 +2484,7 @@ static void test_alloc_failure_clock_advance_billing(void **state)
 	check_ok(ref.p, fake_event_unsubscribe(ref.p, record_event, &ref_events));
 	size_t ref_count = transcript_lines(&ref_events);
 	assert_true(ref_count > 40);
+	assert_non_null(strstr(ref_events.s, " invoice.upcoming "));
 	text want = { NULL, 0, 0 };
 	fingerprint(&ref, &want);
 	finish(&ref);

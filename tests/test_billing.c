@@ -11,6 +11,7 @@
 #include "helpers.h"
 
 #include <inttypes.h>
+#include <jansson.h>
 
 #define HOUR INT64_C(3600)
 #define DAY INT64_C(86400)
@@ -23,7 +24,7 @@
 /* Most tests make their own processors (with options): the fixture keeps
  * them, so that a failing test's processors are freed too. */
 typedef struct held {
-	fake_processor *p[2];
+	fake_processor *p[4];
 	size_t count;
 } held;
 
@@ -266,6 +267,16 @@ static size_t sub_invoices(fake_processor *p, const char *sub, const fake_invoic
 /* A renewal: the draft, the new period; then the draft finalized and charged. */
 #define RENEWAL "invoice.created,customer.subscription.updated"
 #define CHARGED "payment_intent.created,invoice.finalized," PAID
+/* The renewal notice, upcoming_days (default 3) before a renewal or trial end. */
+#define UPCOMING "invoice.upcoming"
+
+/* Advances to `t`, expecting nothing on the way and invoice.upcoming at `t`. */
+static void notice_at(fake_processor *p, size_t *mark, int64_t t)
+{
+	quiet_until(p, mark, t - 1);
+	advance_to(p, t);
+	expect_events(p, mark, t, UPCOMING);
+}
 
 /* ---- 1. a monthly trial subscription through fourteen months ------------------------------ */
 
@@ -329,10 +340,11 @@ static void run_trial_lifecycle(fake_processor *p)
 	/* the event's snapshot shows the subscription as created */
 	assert_string_equal(fake_subscription_status_name(fake_event_object(event_at(p, 5))), "trialing");
 
-	/* trial_will_end exactly three days before the trial ends, not a second earlier */
+	/* trial_will_end exactly three days before the trial ends, not a second
+	 * earlier, and invoice.upcoming for the trial end (also 3 days, the default) */
 	quiet_until(p, &mark, warn - 1);
 	advance_to(p, warn);
-	expect_events(p, &mark, warn, "customer.subscription.trial_will_end");
+	expect_events(p, &mark, warn, "customer.subscription.trial_will_end," UPCOMING);
 	assert_string_equal(fake_subscription_status_name(sub), "trialing");
 
 	/* the trial ends: a new period and its invoice as a draft */
@@ -377,8 +389,10 @@ static void run_trial_lifecycle(fake_processor *p)
 	assert_string_equal(fake_payment_intent_customer(pi), fake_customer_id(cus));
 	assert_string_equal(fake_subscription_status_name(sub), "active");
 
-	/* thirteen renewals, on the 15th, each charged an hour later */
+	/* thirteen renewals, on the 15th, each announced three days before and
+	 * charged an hour after */
 	for (size_t k = 1; k <= 13; k++) {
+		notice_at(p, &mark, fifteenth[k] - 3 * DAY);
 		quiet_until(p, &mark, fifteenth[k] - 1);
 		advance_to(p, fifteenth[k]);
 		expect_events(p, &mark, fifteenth[k], RENEWAL);
@@ -398,6 +412,7 @@ static void run_trial_lifecycle(fake_processor *p)
 		expect_invoice(inv, "paid", 1000, 1000, 1, 0);
 		assert_string_equal(fake_subscription_status_name(sub), "active");
 	}
+	notice_at(p, &mark, fifteenth[14] - 3 * DAY); /* 2027-03-12 */
 	quiet_until(p, &mark, fifteenth[14] - 1);
 
 	/* fifteen invoices, all paid: one $0 and fourteen of $10 */
@@ -413,7 +428,9 @@ static void run_trial_lifecycle(fake_processor *p)
 		paid += fake_invoice_amount_paid(all[i]);
 	}
 	assert_int_equal(paid, 14 * 1000);
-	assert_int_equal(fake_event_count(p), 4 + 5 + 1 + 14 * 8);
+	/* setup, creation, trial_will_end, 14 periods, 15 notices (for the trial
+	 * end and the 15th of 2026-02 .. 2027-03, the last renewal not reached) */
+	assert_int_equal(fake_event_count(p), 4 + 5 + 1 + 14 * 8 + 15);
 }
 
 static void test_billing_trial_subscription_fourteen_months(void **state)
@@ -445,7 +462,7 @@ static const fake_subscription *failing_trial(fake_processor *p, size_t *mark)
 	*mark = fake_event_count(p);
 
 	advance_to(p, fifteenth[0]);
-	expect_events(p, mark, 0, "customer.subscription.trial_will_end," RENEWAL);
+	expect_events(p, mark, 0, "customer.subscription.trial_will_end," UPCOMING "," RENEWAL);
 	assert_string_equal(fake_subscription_status_name(sub), "active");
 	advance_to(p, FIRST_FAILURE);
 	expect_events(p, mark, FIRST_FAILURE,
@@ -561,7 +578,9 @@ static void test_billing_dunning_exhausted_past_due(void **state)
 	assert_string_equal(fake_subscription_status_name(sub), "past_due");
 	expect_invoice(inv, "open", 1000, 0, 4, 0);
 
-	/* it renews and charges as usual; the new invoice fails and has its own schedule */
+	/* it renews and charges as usual (past_due is notified as well); the new
+	 * invoice fails and has its own schedule */
+	notice_at(p, &mark, fifteenth[1] - 3 * DAY);
 	quiet_until(p, &mark, fifteenth[1] - 1);
 	advance_to(p, fifteenth[1]);
 	expect_events(p, &mark, fifteenth[1], RENEWAL);
@@ -638,7 +657,8 @@ static void test_billing_dunning_recovers_when_paid_by_hand(void **state)
 	expect_previous(upd, "status");
 	assert_string_equal(fake_subscription_status_name(fake_event_previous(upd)), "past_due");
 
-	/* no retry runs any more; the next renewal charges the new card */
+	/* no retry runs any more; the next renewal is announced and charges the new card */
+	notice_at(p, &mark, fifteenth[1] - 3 * DAY);
 	quiet_until(p, &mark, fifteenth[1] - 1);
 	advance_to(p, fifteenth[1] + HOUR);
 	expect_events(p, &mark, 0, RENEWAL "," CHARGED);
@@ -665,7 +685,8 @@ static void test_billing_dunning_recovers_on_retry_after_card_swap(void **state)
 	expect_events(p, &mark, RETRY_2, PAID ",customer.subscription.updated");
 	expect_invoice(inv, "paid", 1000, 1000, 3, 0);
 	assert_string_equal(fake_subscription_status_name(sub), "active");
-	/* the third retry never runs */
+	/* the third retry never runs; the next renewal is announced as usual */
+	notice_at(p, &mark, fifteenth[1] - 3 * DAY);
 	quiet_until(p, &mark, fifteenth[1] - 1);
 }
 
@@ -689,8 +710,8 @@ static void test_billing_dunning_follows_configured_schedule(void **state)
 	const int64_t f = fifteenth[0];
 	advance_to(p, f);
 	expect_events(p, &mark, 0,
-		      "customer.subscription.trial_will_end," RENEWAL ",payment_intent.created,invoice.finalized," DECLINED
-		      ",customer.subscription.updated");
+		      "customer.subscription.trial_will_end," UPCOMING "," RENEWAL
+		      ",payment_intent.created,invoice.finalized," DECLINED ",customer.subscription.updated");
 	const fake_invoice *inv = inv_get(p, fake_subscription_latest_invoice(sub));
 	expect_invoice(inv, "open", 1000, 0, 1, f + DAY);
 	quiet_until(p, &mark, f + DAY - 1);
@@ -808,7 +829,7 @@ static void test_billing_3ds_card_at_renewal_needs_customer(void **state)
 	const fake_subscription *sub = sub_create(p, &sc);
 	size_t mark = fake_event_count(p);
 	advance_to(p, fifteenth[0]);
-	expect_events(p, &mark, 0, "customer.subscription.trial_will_end," RENEWAL);
+	expect_events(p, &mark, 0, "customer.subscription.trial_will_end," UPCOMING "," RENEWAL);
 	advance_to(p, FIRST_FAILURE);
 	expect_events(p, &mark, FIRST_FAILURE,
 		      "payment_intent.created,invoice.finalized,payment_intent.requires_action,"
@@ -827,7 +848,9 @@ static void test_billing_3ds_card_at_renewal_needs_customer(void **state)
 	expect_invoice(inv, "open", 1000, 0, 2, RETRY_2);
 }
 
-/* A trial shorter than three days gets trial_will_end at once. */
+/* A trial shorter than three days gets trial_will_end at once, and no
+ * invoice.upcoming (its notice would fall before the trial began); a
+ * trial of exactly three days gets both at once, in that order. */
 static void test_billing_short_trial_warns_at_creation(void **state)
 {
 	fake_processor *p = *state;
@@ -841,14 +864,15 @@ static void test_billing_short_trial_warns_at_creation(void **state)
 	expect_events(p, &mark, T_2026_01_01,
 		      "customer.subscription.created,invoice.created,invoice.finalized,invoice.paid,"
 		      "invoice.payment_succeeded,customer.subscription.trial_will_end");
-	/* exactly three days ahead: at creation too, and only once */
+	/* exactly three days ahead: at creation too, and only once; the notice
+	 * is owed at creation as well (trial_end - 3 days = trial_start) */
 	fake_subscription_item_params item2;
 	sc = sub_params(cus, &item2, price, 0);
 	sc.trial_period_days = 3;
 	sub_create(p, &sc);
 	expect_events(p, &mark, T_2026_01_01,
 		      "customer.subscription.created,invoice.created,invoice.finalized,invoice.paid,"
-		      "invoice.payment_succeeded,customer.subscription.trial_will_end");
+		      "invoice.payment_succeeded,customer.subscription.trial_will_end," UPCOMING);
 	advance_to(p, T_2026_01_01 + 2 * DAY);
 	expect_events(p, &mark, T_2026_01_01 + 2 * DAY, RENEWAL);
 	assert_string_equal(fake_subscription_status_name(sub), "active");
@@ -950,6 +974,10 @@ static void test_billing_upgrade_prorates_onto_next_renewal(void **state)
 	assert_null(fake_invoice_id(preview));
 	assert_int_equal(fake_invoice_amount_due(preview), 3000 - 662 + 1986);
 
+	/* the notice three days before (2026-04-28) carries the same amount */
+	notice_at(p, &mark, T_2026_05_01 - 3 * DAY);
+	assert_int_equal(fake_invoice_amount_due(fake_event_object(event_at(p, mark))), 3000 - 662 + 1986);
+
 	/* the renewal bills the new quantity in advance and both prorations */
 	quiet_until(p, &mark, T_2026_05_01 - 1);
 	advance_to(p, T_2026_05_01);
@@ -971,9 +999,11 @@ static void test_billing_upgrade_prorates_onto_next_renewal(void **state)
 	expect_invoice(inv, "paid", 4324, 4324, 1, 0);
 	assert_int_equal(fake_payment_intent_amount(pi_get(p, fake_invoice_payment_intent(inv))), 4324);
 
-	/* the prorations are billed once: June is 3 x $10 */
+	/* the prorations are billed once: June is 3 x $10 (announced on 2026-05-29) */
 	advance_to(p, T_2026_06_01 + HOUR);
-	expect_events(p, &mark, 0, RENEWAL "," CHARGED);
+	expect_events(p, &mark, 0, UPCOMING "," RENEWAL "," CHARGED);
+	assert_int_equal(fake_event_created(last_event(p, UPCOMING)), T_2026_06_01 - 3 * DAY);
+	assert_int_equal(fake_invoice_amount_due(fake_event_object(last_event(p, UPCOMING))), 3000);
 	inv = inv_get(p, fake_subscription_latest_invoice(sub));
 	assert_int_equal(fake_invoice_line_count(inv), 1);
 	expect_invoice(inv, "paid", 3000, 3000, 1, 0);
@@ -1020,6 +1050,8 @@ static void test_billing_price_change_always_invoice_bills_at_once(void **state)
 	assert_int_equal(page.count, 0);
 
 	/* the renewal bills the new price only */
+	notice_at(p, &mark, T_2026_05_01 - 3 * DAY);
+	assert_int_equal(fake_invoice_amount_due(fake_event_object(event_at(p, mark))), 2500);
 	quiet_until(p, &mark, T_2026_05_01 - 1);
 	advance_to(p, T_2026_05_01 + HOUR);
 	expect_events(p, &mark, 0, RENEWAL "," CHARGED);
@@ -1046,7 +1078,8 @@ static void test_billing_change_without_proration(void **state)
 	check_ok(p, fake_subscription_update(&out, p, fake_subscription_id(sub), &up, NULL));
 	expect_events(p, &mark, T_CHANGE, "customer.subscription.updated");
 	advance_to(p, T_2026_05_01 + HOUR);
-	expect_events(p, &mark, 0, RENEWAL "," CHARGED);
+	expect_events(p, &mark, 0, UPCOMING "," RENEWAL "," CHARGED);
+	assert_int_equal(fake_event_created(last_event(p, UPCOMING)), T_2026_05_01 - 3 * DAY);
 	expect_invoice(inv_get(p, fake_subscription_latest_invoice(sub)), "paid", 3000, 3000, 1, 0);
 }
 
@@ -1086,6 +1119,8 @@ static void test_billing_monthly_anchor_jan_31_across_leap_year(void **state)
 	assert_int_equal(fake_subscription_billing_cycle_anchor(sub), ends[0]);
 	expect_period(sub, ends[0], ends[1]);
 	for (size_t k = 1; k + 1 < sizeof ends / sizeof ends[0]; k++) {
+		/* the notice three days before each clamped end (2028-02-26, 03-28, 04-27, ...) */
+		notice_at(p, &mark, ends[k] - 3 * DAY);
 		quiet_until(p, &mark, ends[k] - 1);
 		advance_to(p, ends[k]);
 		expect_events(p, &mark, ends[k], RENEWAL);
@@ -1129,6 +1164,10 @@ static void test_billing_yearly_anchor_feb_29(void **state)
 	assert_int_equal(fake_invoice_line_period_end(fake_invoice_line_at(inv, 0)), ends[0]);
 
 	for (size_t k = 0; k + 1 < sizeof ends / sizeof ends[0]; k++) {
+		/* the notice three days before (2028-02-26, then 02-25 of 2029, 2030
+		 * and 2031); the short first period of 29 days is longer than it */
+		notice_at(p, &mark, ends[k] - 3 * DAY);
+		assert_int_equal(fake_invoice_amount_due(fake_event_object(event_at(p, mark))), 12000);
 		quiet_until(p, &mark, ends[k] - 1);
 		advance_to(p, ends[k]);
 		expect_events(p, &mark, ends[k], RENEWAL);
@@ -1314,10 +1353,12 @@ static void test_billing_cancel_at(void **state)
 	expect_events(p, &mark, t0, CREATED_AND_PAID);
 	assert_int_equal(fake_subscription_cancel_at(sub), cancel_at);
 
-	/* the renewal before cancel_at happens as usual */
+	/* the renewal before cancel_at happens (and is announced) as usual */
 	advance_to(p, feb1 + HOUR);
-	expect_events(p, &mark, 0, RENEWAL "," CHARGED);
+	expect_events(p, &mark, 0, UPCOMING "," RENEWAL "," CHARGED);
+	assert_int_equal(fake_event_created(last_event(p, UPCOMING)), feb1 - 3 * DAY);
 	expect_period(sub, feb1, INT64_C(1772323200)); /* 2026-03-01 */
+	/* the next one (2026-03-01) comes after cancel_at: no notice */
 	quiet_until(p, &mark, cancel_at - 1);
 	advance_to(p, cancel_at);
 	expect_events(p, &mark, cancel_at, "customer.subscription.deleted");
@@ -1372,13 +1413,15 @@ static void test_billing_advance_helper_crosses_both_trial_points(void **state)
 
 	check_ok(p, fake_subscription_advance(p, fake_subscription_id(sub), 10, 0, true));
 	assert_int_equal(fake_clock_now(p), t0 + 10 * DAY);
-	/* both crossings, in time order, then the charge an hour after the trial end */
+	/* both crossings, in time order (invoice.upcoming with trial_will_end),
+	 * then the charge an hour after the trial end */
 	size_t from = mark;
-	expect_events(p, &mark, 0, "customer.subscription.trial_will_end," RENEWAL "," CHARGED);
+	expect_events(p, &mark, 0, "customer.subscription.trial_will_end," UPCOMING "," RENEWAL "," CHARGED);
 	assert_int_equal(fake_event_created(event_at(p, from + 1)), trial_end - 3 * DAY);
-	assert_int_equal(fake_event_created(event_at(p, from + 2)), trial_end);
+	assert_int_equal(fake_event_created(event_at(p, from + 2)), trial_end - 3 * DAY);
 	assert_int_equal(fake_event_created(event_at(p, from + 3)), trial_end);
-	for (size_t i = from + 4; i <= mark; i++)
+	assert_int_equal(fake_event_created(event_at(p, from + 4)), trial_end);
+	for (size_t i = from + 5; i <= mark; i++)
 		assert_int_equal(fake_event_created(event_at(p, i)), trial_end + HOUR);
 	assert_string_equal(fake_subscription_status_name(sub), "active");
 	expect_period(sub, trial_end, INT64_C(1770508800)); /* 2026-02-08 */
@@ -1400,7 +1443,7 @@ static void test_billing_advance_helper_within_trial(void **state)
 
 	check_ok(p, fake_subscription_advance(p, fake_subscription_id(sub), 5, 0, true));
 	assert_int_equal(fake_clock_now(p), t0 + 5 * DAY);
-	expect_events(p, &mark, t0 + 4 * DAY, "customer.subscription.trial_will_end");
+	expect_events(p, &mark, t0 + 4 * DAY, "customer.subscription.trial_will_end," UPCOMING);
 	assert_string_equal(fake_subscription_status_name(sub), "trialing");
 	expect_period(sub, t0, t0 + 7 * DAY);
 	/* seconds add to days */
@@ -1433,9 +1476,10 @@ static void test_billing_advance_helper_without_events_still_changes_state(void 
 	assert_string_equal(fake_invoice_id(inv), "in_fake_00002");
 	expect_invoice(inv, "paid", 1000, 1000, 1, 0);
 
-	/* later work records events again */
+	/* later work records events again: the notice on 2026-02-05, the renewal on 02-08 */
 	check_ok(p, fake_subscription_advance(p, NULL, 29, 0, true));
-	expect_events(p, &mark, 0, RENEWAL "," CHARGED);
+	expect_events(p, &mark, 0, UPCOMING "," RENEWAL "," CHARGED);
+	assert_int_equal(fake_event_created(last_event(p, UPCOMING)), INT64_C(1770508800) - 3 * DAY);
 	assert_int_equal(fake_event_created(event_at(p, mark)), INT64_C(1770508800) + HOUR);
 }
 
@@ -1518,8 +1562,10 @@ static void test_billing_transition_then_timeline_continues(void **state)
 	mark = fake_event_count(p);
 	transition(p, &mark, sub, FAKE_SUB_PAST_DUE, true, "status");
 	advance_to(p, T_2026_02_01 + HOUR);
-	/* its latest invoice paid, a past_due subscription is active again */
-	expect_events(p, &mark, 0, RENEWAL "," CHARGED ",customer.subscription.updated");
+	/* announced on 2026-01-29 (past_due is notified too); its latest invoice
+	 * paid, a past_due subscription is active again */
+	expect_events(p, &mark, 0, UPCOMING "," RENEWAL "," CHARGED ",customer.subscription.updated");
+	assert_int_equal(fake_event_created(last_event(p, UPCOMING)), T_2026_02_01 - 3 * DAY);
 	assert_string_equal(fake_subscription_status_name(sub), "active");
 	expect_period(sub, T_2026_02_01, INT64_C(1772323200)); /* 2026-03-01 */
 }
@@ -1772,9 +1818,9 @@ static void transcript(fake_processor *p, text *t)
 		const fake_event *e = event_at(p, i);
 		char *json = NULL;
 		check_ok(p, fake_json_object(&json, p, e, 0));
+		const char *object = fake_object_id(fake_event_object(e)); /* NULL: an upcoming invoice */
 		text_add(t, "%s %s %" PRId64 " %s %s %s\n", fake_event_id(e), fake_event_type(e), fake_event_created(e),
-			 fake_object_id(fake_event_object(e)), fake_event_request_id(e) ? fake_event_request_id(e) : "-",
-			 json);
+			 object ? object : "-", fake_event_request_id(e) ? fake_event_request_id(e) : "-", json);
 		fake_json_free(p, json);
 	}
 }
@@ -1796,12 +1842,542 @@ static void test_billing_lifecycle_is_deterministic(void **state)
 	for (size_t i = 1; i <= fake_event_count(a); i++)
 		collect(a, event_at(a, i), &listed);
 	assert_string_equal(seen_a.s, listed.s);
-	assert_int_equal(fake_event_count(a), 4 + 5 + 1 + 14 * 8);
+	assert_int_equal(fake_event_count(a), 4 + 5 + 1 + 14 * 8 + 15);
 	text_free(&seen_a);
 	text_free(&seen_b);
 	text_free(&log_a);
 	text_free(&log_b);
 	text_free(&listed);
+}
+
+/* ---- 11. invoice.upcoming, the renewal notice ---------------------------------------------- */
+
+#define T_2026_01_29 INT64_C(1769644800) /* T_2026_02_01 - 3 days */
+#define T_2026_04_28 INT64_C(1777334400) /* T_2026_05_01 - 3 days */
+
+static fake_processor *proc_upcoming(void **state, int64_t epoch, unsigned int days)
+{
+	fake_processor_options o = FAKE_PROCESSOR_OPTIONS_INIT;
+	o.epoch = epoch;
+	o.billing.upcoming_days = days;
+	return proc_new(state, &o);
+}
+
+/* The event's JSON (fake_json_object), parsed; the caller decrefs it. */
+static json_t *event_json(fake_processor *p, const fake_event *e)
+{
+	char *s = NULL;
+	check_ok(p, fake_json_object(&s, p, e, 0));
+	json_error_t err;
+	json_t *v = json_loads(s, 0, &err);
+	if (!v)
+		print_error("event JSON does not parse: %s\n%s\n", err.text, s);
+	fake_json_free(p, s);
+	assert_non_null(v);
+	return v;
+}
+
+/* Asserts that the invoice.upcoming event e carries an upcoming invoice of
+ * sub: no id (object and JSON), billing_reason upcoming, amount_due
+ * `amount`, the invoice period [start, end) that the renewal closes, and
+ * `lines` lines of which the first bills [line_start, line_end). Sent by
+ * the timeline, it carries no request; sent by a call (a subscription
+ * created with a period or trial exactly as long as the notice), that
+ * call's request. */
+static void expect_notice(fake_processor *p, const fake_event *e, const fake_subscription *sub, int64_t amount,
+			  size_t lines, int64_t start, int64_t end, int64_t line_start, int64_t line_end)
+{
+	assert_string_equal(fake_event_type(e), "invoice.upcoming");
+	const fake_invoice *inv = fake_event_object(e);
+	assert_int_equal(fake_object_type_of(inv), FAKE_OBJECT_INVOICE);
+	assert_null(fake_object_id(inv));
+	assert_null(fake_invoice_id(inv));
+	assert_string_equal(fake_invoice_billing_reason_name(inv), "upcoming");
+	assert_string_equal(fake_invoice_status_name(inv), "draft");
+	assert_string_equal(fake_invoice_subscription(inv), fake_subscription_id(sub));
+	assert_string_equal(fake_invoice_customer(inv), fake_subscription_customer(sub));
+	assert_int_equal(fake_invoice_amount_due(inv), amount);
+	assert_int_equal(fake_invoice_period_start(inv), start);
+	assert_int_equal(fake_invoice_period_end(inv), end);
+	assert_int_equal(fake_invoice_line_count(inv), lines);
+	assert_string_equal(fake_invoice_line_id(fake_invoice_line_at(inv, 0)), "il_tmp_fake_00001");
+	assert_int_equal(fake_invoice_line_period_start(fake_invoice_line_at(inv, 0)), line_start);
+	assert_int_equal(fake_invoice_line_period_end(fake_invoice_line_at(inv, 0)), line_end);
+
+	json_t *v = event_json(p, e);
+	json_t *obj = json_object_get(json_object_get(v, "data"), "object");
+	assert_non_null(obj);
+	assert_null(json_object_get(obj, "id")); /* left out, as Stripe */
+	assert_string_equal(json_string_value(json_object_get(v, "type")), "invoice.upcoming");
+	assert_string_equal(json_string_value(json_object_get(obj, "object")), "invoice");
+	assert_string_equal(json_string_value(json_object_get(obj, "billing_reason")), "upcoming");
+	assert_string_equal(json_string_value(json_object_get(obj, "subscription")), fake_subscription_id(sub));
+	assert_int_equal(json_integer_value(json_object_get(obj, "amount_due")), amount);
+	assert_int_equal(json_integer_value(json_object_get(obj, "period_start")), start);
+	assert_int_equal(json_integer_value(json_object_get(obj, "period_end")), end);
+	json_t *data = json_object_get(json_object_get(obj, "lines"), "data");
+	assert_int_equal(json_array_size(data), lines);
+	json_t *period = json_object_get(json_array_get(data, 0), "period");
+	assert_int_equal(json_integer_value(json_object_get(period, "start")), line_start);
+	assert_int_equal(json_integer_value(json_object_get(period, "end")), line_end);
+	json_decref(v);
+}
+
+/* The default: 3 days before a monthly renewal, with the next period's
+ * invoice as the renewal will make it; the renewal then bills the same. */
+static void test_billing_upcoming_default_before_monthly_renewal(void **state)
+{
+	fake_processor *p = proc_at(state, T_2026_04_01);
+	assert_int_equal(fake_processor_options_get(p)->billing.upcoming_days, 3);
+	fake_processor_options defaults = FAKE_PROCESSOR_OPTIONS_INIT;
+	assert_int_equal(defaults.billing.upcoming_days, 3);
+	size_t mark = 0;
+	const fake_price *price = NULL;
+	const fake_subscription *sub = april_sub(p, &mark, &price, 2);
+
+	/* 2026-04-28T00:00Z, not a second earlier */
+	notice_at(p, &mark, T_2026_04_28);
+	const fake_event *e = event_at(p, mark);
+	expect_notice(p, e, sub, 2000, 1, T_2026_04_01, T_2026_05_01, T_2026_05_01, T_2026_06_01);
+	assert_null(fake_event_request_id(e)); /* timeline work */
+	const fake_invoice *notice = fake_event_object(e);
+	expect_line(fake_invoice_line_at(notice, 0), "2 x Pro", 2000, 2, false, T_2026_05_01, T_2026_06_01);
+	/* the same as the preview on demand, and nothing stored */
+	const fake_invoice *preview = NULL;
+	check_ok(p, fake_invoice_upcoming(&preview, p, fake_subscription_id(sub), NULL));
+	assert_int_equal(fake_invoice_amount_due(preview), fake_invoice_amount_due(notice));
+	const fake_invoice *all[8];
+	assert_int_equal(sub_invoices(p, fake_subscription_id(sub), all, 8), 1);
+
+	/* the renewal bills what was announced, under the next invoice id */
+	quiet_until(p, &mark, T_2026_05_01 - 1);
+	advance_to(p, T_2026_05_01);
+	expect_events(p, &mark, T_2026_05_01, RENEWAL);
+	const fake_invoice *inv = inv_get(p, fake_subscription_latest_invoice(sub));
+	assert_string_equal(fake_invoice_id(inv), "in_fake_00002");
+	expect_invoice(inv, "draft", 2000, 0, 0, 0);
+	expect_line(fake_invoice_line_at(inv, 0), "2 x Pro", 2000, 2, false, T_2026_05_01, T_2026_06_01);
+	assert_int_equal(fake_invoice_period_start(inv), T_2026_04_01);
+	assert_int_equal(fake_invoice_period_end(inv), T_2026_05_01);
+	advance_to(p, T_2026_05_01 + HOUR);
+	expect_events(p, &mark, T_2026_05_01 + HOUR, CHARGED);
+	/* and the next one, 2026-05-29 */
+	notice_at(p, &mark, T_2026_06_01 - 3 * DAY);
+	expect_notice(p, event_at(p, mark), sub, 2000, 1, T_2026_05_01, T_2026_06_01, T_2026_06_01,
+		      INT64_C(1782864000) /* 2026-07-01 */);
+}
+
+/* Before a trial end: right after trial_will_end, the same second, with
+ * the first paid period and the customer's pending items. */
+static void test_billing_upcoming_default_before_trial_end(void **state)
+{
+	fake_processor *p = proc_new(state, NULL);
+	const int64_t t0 = T_2026_01_01, trial_end = fifteenth[0], warn = trial_end - 3 * DAY;
+	const fake_customer *cus = customer_with(p, "pm_card_visa");
+	const fake_price *price = price_new(p, 1000, FAKE_INTERVAL_MONTH, 1, "Pro");
+	fake_subscription_item_params item;
+	fake_subscription_create_params sc = sub_params(cus, &item, price, 0);
+	sc.trial_period_days = 14;
+	const fake_subscription *sub = sub_create(p, &sc);
+	size_t mark = fake_event_count(p);
+
+	/* a pending item on day 5 goes on the trial end's invoice, and so in the notice */
+	advance_to(p, t0 + 5 * DAY);
+	fake_invoice_item_create_params ic = FAKE_INVOICE_ITEM_CREATE_PARAMS_INIT;
+	ic.customer = fake_customer_id(cus);
+	ic.amount = 500;
+	ic.currency = "usd";
+	ic.description = "Setup fee";
+	const fake_invoice_item *ii = NULL;
+	check_ok(p, fake_invoice_item_create(&ii, p, &ic, NULL));
+	expect_events(p, &mark, t0 + 5 * DAY, "invoiceitem.created");
+
+	quiet_until(p, &mark, warn - 1);
+	advance_to(p, warn);
+	expect_events(p, &mark, warn, "customer.subscription.trial_will_end," UPCOMING);
+	assert_string_equal(fake_event_type(event_at(p, mark - 1)), "customer.subscription.trial_will_end");
+	assert_string_equal(fake_subscription_status_name(sub), "trialing");
+	/* the invoice period is the trial; the subscription line the first month */
+	expect_notice(p, event_at(p, mark), sub, 1500, 2, t0, trial_end, trial_end, fifteenth[1]);
+	const fake_invoice *notice = fake_event_object(event_at(p, mark));
+	expect_line(fake_invoice_line_at(notice, 0), "1 x Pro", 1000, 1, false, trial_end, fifteenth[1]);
+	assert_string_equal(fake_invoice_line_description(fake_invoice_line_at(notice, 1)), "Setup fee");
+	assert_int_equal(fake_invoice_line_amount(fake_invoice_line_at(notice, 1)), 500);
+	assert_null(fake_invoice_item_invoice(ii)); /* still pending */
+
+	quiet_until(p, &mark, trial_end - 1);
+	advance_to(p, trial_end + HOUR);
+	expect_events(p, &mark, 0, RENEWAL "," CHARGED);
+	expect_invoice(inv_get(p, fake_subscription_latest_invoice(sub)), "paid", 1500, 1500, 1, 0);
+	/* the first renewal's notice, 2026-02-12 */
+	notice_at(p, &mark, fifteenth[1] - 3 * DAY);
+	expect_notice(p, event_at(p, mark), sub, 1000, 1, trial_end, fifteenth[1], fifteenth[1], fifteenth[2]);
+}
+
+/* upcoming_days 7: a week before, so before trial_will_end at a trial end;
+ * 0: never; the most, 45, is longer than a month: monthly periods get none. */
+static void test_billing_upcoming_configured_days(void **state)
+{
+	fake_processor *p = proc_upcoming(state, T_2026_01_01, 7);
+	const fake_customer *cus = customer_with(p, "pm_card_visa");
+	const fake_price *price = price_new(p, 1000, FAKE_INTERVAL_MONTH, 1, "Pro");
+	fake_subscription_item_params item;
+	fake_subscription_create_params sc = sub_params(cus, &item, price, 0);
+	sc.trial_period_days = 14;
+	const fake_subscription *sub = sub_create(p, &sc);
+	size_t mark = fake_event_count(p);
+	notice_at(p, &mark, fifteenth[0] - 7 * DAY); /* 2026-01-08 */
+	expect_notice(p, event_at(p, mark), sub, 1000, 1, T_2026_01_01, fifteenth[0], fifteenth[0], fifteenth[1]);
+	quiet_until(p, &mark, fifteenth[0] - 3 * DAY - 1);
+	advance_to(p, fifteenth[0] - 3 * DAY);
+	expect_events(p, &mark, fifteenth[0] - 3 * DAY, "customer.subscription.trial_will_end");
+	quiet_until(p, &mark, fifteenth[0] - 1);
+	advance_to(p, fifteenth[0] + HOUR);
+	expect_events(p, &mark, 0, RENEWAL "," CHARGED);
+	notice_at(p, &mark, fifteenth[1] - 7 * DAY); /* 2026-02-08 */
+	quiet_until(p, &mark, fifteenth[1] - 1);
+
+	/* 0: never, over a trial end and two renewals */
+	fake_processor *off = proc_upcoming(state, T_2026_01_01, 0);
+	cus = customer_with(off, "pm_card_visa");
+	price = price_new(off, 1000, FAKE_INTERVAL_MONTH, 1, "Pro");
+	sc = sub_params(cus, &item, price, 0);
+	sc.trial_period_days = 14;
+	sub_create(off, &sc);
+	mark = fake_event_count(off);
+	advance_to(off, fifteenth[2] + HOUR);
+	expect_events(off, &mark, 0,
+		      "customer.subscription.trial_will_end," RENEWAL "," CHARGED "," RENEWAL "," CHARGED "," RENEWAL
+		      "," CHARGED);
+
+	/* 45: a month is shorter than the notice; a year is not (2027-01-01 - 45 days = 2026-11-17) */
+	fake_processor *most = proc_upcoming(state, T_2026_01_01, FAKE_UPCOMING_DAYS_MAX);
+	cus = customer_with(most, "pm_card_visa");
+	price = price_new(most, 1000, FAKE_INTERVAL_MONTH, 1, "Pro");
+	const fake_price *annual = price_new(most, 12000, FAKE_INTERVAL_YEAR, 1, "Annual");
+	sc = sub_params(cus, &item, price, 0);
+	sub_create(most, &sc);
+	fake_subscription_item_params item2;
+	sc = sub_params(cus, &item2, annual, 0);
+	const fake_subscription *yearly = sub_create(most, &sc);
+	mark = fake_event_count(most);
+	advance_to(most, INT64_C(1794873600) - 1); /* 2026-11-17 - 1 s: ten monthly renewals, no notice */
+	text t = { 0 };
+	log_types(most, mark, &t);
+	assert_null(strstr(t.s, UPCOMING));
+	text_free(&t);
+	mark = fake_event_count(most);
+	advance_to(most, INT64_C(1794873600));
+	expect_events(most, &mark, INT64_C(1794873600), UPCOMING);
+	expect_notice(most, event_at(most, mark), yearly, 12000, 1, T_2026_01_01, INT64_C(1798761600),
+		      INT64_C(1798761600), INT64_C(1830297600)); /* 2027-01-01 .. 2028-01-01 */
+
+	/* more than 45 days is refused */
+	fake_processor_options o = FAKE_PROCESSOR_OPTIONS_INIT;
+	o.billing.upcoming_days = FAKE_UPCOMING_DAYS_MAX + 1;
+	fake_processor *bad = NULL;
+	assert_int_equal(fake_processor_new(&bad, &o), FAKE_EINVAL);
+	assert_null(bad);
+}
+
+/* A subscription to `price` from 2026-01-01 for `cus`, charged at once
+ * (monthly: renewal 02-01, notice 01-29). */
+static const fake_subscription *january_sub(fake_processor *p, const fake_customer *cus, const fake_price *price)
+{
+	fake_subscription_item_params item;
+	fake_subscription_create_params sc = sub_params(cus, &item, price, 0);
+	return sub_create(p, &sc);
+}
+
+static const fake_subscription *sub_update(fake_processor *p, const fake_subscription *sub,
+					   const fake_subscription_update_params *up)
+{
+	const fake_subscription *out = NULL;
+	check_ok(p, fake_subscription_update(&out, p, fake_subscription_id(sub), up, NULL));
+	assert_ptr_equal(out, sub);
+	return out;
+}
+
+/* No notice for send_invoice: nothing is charged automatically. */
+static void test_billing_upcoming_none_for_send_invoice(void **state)
+{
+	fake_processor *p = proc_new(state, NULL);
+	const fake_customer *cus = customer_with(p, "pm_card_visa");
+	const fake_price *price = price_new(p, 1000, FAKE_INTERVAL_MONTH, 1, "Pro");
+	fake_subscription_item_params item;
+	fake_subscription_create_params sc = sub_params(cus, &item, price, 0);
+	sc.collection_method = FAKE_COLLECT_SEND_INVOICE;
+	sc.days_until_due = 60; /* not overdue within the test */
+	const fake_subscription *sub = sub_create(p, &sc);
+	size_t mark = fake_event_count(p);
+	assert_string_equal(fake_subscription_status_name(sub), "active");
+	quiet_until(p, &mark, T_2026_02_01 - 1);
+	advance_to(p, T_2026_02_01 + HOUR);
+	expect_events(p, &mark, 0, RENEWAL ",payment_intent.created,invoice.finalized,invoice.sent");
+	quiet_until(p, &mark, INT64_C(1772323200) - 1); /* 2026-03-01 - 1 s: none on 02-26 either */
+}
+
+/* No notice while the subscription cancels at the period end; cleared
+ * within the notice, the notice is owed at once: the next advance sends
+ * it, dated at the change (as trial_will_end after a trial update). */
+static void test_billing_upcoming_none_for_cancel_at_period_end(void **state)
+{
+	fake_processor *p = proc_new(state, NULL);
+	const fake_customer *cus = customer_with(p, "pm_card_visa");
+	const fake_price *price = price_new(p, 1000, FAKE_INTERVAL_MONTH, 1, "Pro");
+	const fake_subscription *ending = january_sub(p, cus, price);
+	const fake_subscription *staying = january_sub(p, cus, price);
+	size_t mark = fake_event_count(p);
+	advance_to(p, T_2026_01_01 + 9 * DAY);
+	fake_subscription_update_params up = FAKE_SUBSCRIPTION_UPDATE_PARAMS_INIT;
+	up.cancel_at_period_end = FAKE_FLAG_SET;
+	sub_update(p, ending, &up);
+	sub_update(p, staying, &up);
+	expect_events(p, &mark, T_2026_01_01 + 9 * DAY, "customer.subscription.updated,customer.subscription.updated");
+
+	/* 2026-01-29 passes without a notice; on 01-30 at noon one of them stays after all */
+	const int64_t change = T_2026_01_29 + DAY + 12 * HOUR;
+	quiet_until(p, &mark, change);
+	up.cancel_at_period_end = FAKE_FLAG_CLEAR;
+	sub_update(p, staying, &up);
+	expect_events(p, &mark, change, "customer.subscription.updated");
+	advance_to(p, change + 1);
+	expect_events(p, &mark, change, UPCOMING);
+	expect_notice(p, event_at(p, mark), staying, 1000, 1, T_2026_01_01, T_2026_02_01, T_2026_02_01,
+		      INT64_C(1772323200));
+	quiet_until(p, &mark, T_2026_02_01 - 1);
+	advance_to(p, T_2026_02_01);
+	expect_events(p, &mark, T_2026_02_01, "customer.subscription.deleted," RENEWAL);
+	assert_string_equal(fake_subscription_status_name(ending), "canceled");
+	assert_string_equal(fake_subscription_status_name(staying), "active");
+}
+
+/* No notice for a renewal at or after cancel_at; one before it is announced. */
+static void test_billing_upcoming_none_for_cancel_at(void **state)
+{
+	fake_processor *p = proc_new(state, NULL);
+	const fake_customer *cus = customer_with(p, "pm_card_visa");
+	const fake_price *price = price_new(p, 1000, FAKE_INTERVAL_MONTH, 1, "Pro");
+	const fake_subscription *at_renewal = january_sub(p, cus, price);
+	const fake_subscription *before = january_sub(p, cus, price);
+	size_t mark = fake_event_count(p);
+	fake_subscription_update_params up = FAKE_SUBSCRIPTION_UPDATE_PARAMS_INIT;
+	up.cancel_at = T_2026_02_01; /* exactly at the renewal */
+	sub_update(p, at_renewal, &up);
+	up.cancel_at = T_2026_01_29 + DAY; /* 2026-01-30, within the notice */
+	sub_update(p, before, &up);
+	expect_events(p, &mark, T_2026_01_01, "customer.subscription.updated,customer.subscription.updated");
+
+	quiet_until(p, &mark, T_2026_01_29 + DAY - 1);
+	advance_to(p, T_2026_01_29 + DAY);
+	expect_events(p, &mark, T_2026_01_29 + DAY, "customer.subscription.deleted");
+	assert_string_equal(fake_subscription_status_name(before), "canceled");
+	quiet_until(p, &mark, T_2026_02_01 - 1);
+	advance_to(p, T_2026_02_01);
+	expect_events(p, &mark, T_2026_02_01, "customer.subscription.deleted");
+	assert_string_equal(fake_subscription_status_name(at_renewal), "canceled");
+}
+
+/* No notice while collection is paused; collection resuming within the
+ * notice sends it in the same job, right after the update. */
+static void test_billing_upcoming_none_while_collection_paused(void **state)
+{
+	fake_processor *p = proc_new(state, NULL);
+	const fake_customer *cus = customer_with(p, "pm_card_visa");
+	const fake_price *price = price_new(p, 1000, FAKE_INTERVAL_MONTH, 1, "Pro");
+	const fake_subscription *paused = january_sub(p, cus, price);
+	const fake_subscription *resuming = january_sub(p, cus, price);
+	size_t mark = fake_event_count(p);
+	advance_to(p, T_2026_01_01 + 10 * DAY);
+	fake_subscription_update_params up = FAKE_SUBSCRIPTION_UPDATE_PARAMS_INIT;
+	up.pause_collection = FAKE_PAUSE_KEEP_AS_DRAFT;
+	sub_update(p, paused, &up);
+	const int64_t resumes = T_2026_01_29 + DAY + 12 * HOUR; /* 2026-01-30T12:00Z */
+	up.pause_resumes_at = resumes;
+	sub_update(p, resuming, &up);
+	expect_events(p, &mark, T_2026_01_01 + 10 * DAY,
+		      "customer.subscription.updated,customer.subscription.updated");
+
+	quiet_until(p, &mark, resumes - 1);
+	advance_to(p, resumes);
+	expect_events(p, &mark, resumes, "customer.subscription.updated," UPCOMING);
+	expect_previous(event_at(p, mark - 1), "pause_collection");
+	expect_notice(p, event_at(p, mark), resuming, 1000, 1, T_2026_01_01, T_2026_02_01, T_2026_02_01,
+		      INT64_C(1772323200));
+	assert_int_equal(fake_subscription_pause_collection(resuming), FAKE_PAUSE_NONE);
+	assert_int_equal(fake_subscription_pause_collection(paused), FAKE_PAUSE_KEEP_AS_DRAFT);
+	/* both renew; only the resumed one is charged */
+	quiet_until(p, &mark, T_2026_02_01 - 1);
+	advance_to(p, T_2026_02_01);
+	expect_events(p, &mark, T_2026_02_01, RENEWAL "," RENEWAL);
+	advance_to(p, T_2026_02_01 + HOUR);
+	expect_events(p, &mark, T_2026_02_01 + HOUR, CHARGED);
+	expect_invoice(inv_get(p, fake_subscription_latest_invoice(paused)), "draft", 1000, 0, 0, 0);
+	/* still paused: no notice for 03-01 either */
+	notice_at(p, &mark, INT64_C(1772323200) - 3 * DAY);
+	assert_string_equal(fake_invoice_subscription(fake_event_object(event_at(p, mark))),
+			    fake_subscription_id(resuming));
+}
+
+/* Daily periods are shorter than the notice: none. A period exactly as
+ * long as the notice gets it at its start: at creation, and at each
+ * renewal right after the renewal's events. */
+static void test_billing_upcoming_period_shorter_than_notice(void **state)
+{
+	fake_processor *p = proc_new(state, NULL);
+	const fake_customer *cus = customer_with(p, "pm_card_visa");
+	const fake_price *daily = price_new(p, 100, FAKE_INTERVAL_DAY, 1, "Daily");
+	size_t mark = fake_event_count(p);
+	fake_subscription_item_params item;
+	fake_subscription_create_params sc = sub_params(cus, &item, daily, 0);
+	sub_create(p, &sc);
+	expect_events(p, &mark, T_2026_01_01, CREATED_AND_PAID);
+	for (int64_t d = 1; d <= 5; d++) {
+		quiet_until(p, &mark, T_2026_01_01 + d * DAY - 1);
+		advance_to(p, T_2026_01_01 + d * DAY);
+		expect_events(p, &mark, T_2026_01_01 + d * DAY, RENEWAL);
+		advance_to(p, T_2026_01_01 + d * DAY + HOUR);
+		expect_events(p, &mark, T_2026_01_01 + d * DAY + HOUR, CHARGED);
+	}
+
+	fake_processor *q = proc_new(state, NULL);
+	cus = customer_with(q, "pm_card_visa");
+	const fake_price *three = price_new(q, 100, FAKE_INTERVAL_DAY, 3, "Triduum");
+	mark = fake_event_count(q);
+	sc = sub_params(cus, &item, three, 0);
+	const fake_subscription *sub = sub_create(q, &sc);
+	expect_events(q, &mark, T_2026_01_01, CREATED_AND_PAID "," UPCOMING);
+	expect_notice(q, event_at(q, mark), sub, 100, 1, T_2026_01_01, T_2026_01_01 + 3 * DAY, T_2026_01_01 + 3 * DAY,
+		      T_2026_01_01 + 6 * DAY);
+	/* part of the create call, as its trial_will_end would be */
+	assert_non_null(fake_event_request_id(event_at(q, mark)));
+	assert_string_equal(fake_event_request_id(event_at(q, mark)),
+			    fake_event_request_id(last_event(q, "customer.subscription.created")));
+	for (int64_t k = 1; k <= 3; k++) {
+		const int64_t end = T_2026_01_01 + 3 * k * DAY;
+		quiet_until(q, &mark, end - 1);
+		advance_to(q, end);
+		expect_events(q, &mark, end, RENEWAL "," UPCOMING);
+		expect_notice(q, event_at(q, mark), sub, 100, 1, end, end + 3 * DAY, end + 3 * DAY, end + 6 * DAY);
+		assert_null(fake_event_request_id(event_at(q, mark)));
+		advance_to(q, end + HOUR);
+		expect_events(q, &mark, end + HOUR, CHARGED);
+	}
+}
+
+/* Once per renewal: advancing an hour at a time crosses the notice once,
+ * and a proration update after it does not send it again. */
+static void test_billing_upcoming_once_per_renewal(void **state)
+{
+	fake_processor *p = proc_at(state, T_2026_04_01);
+	size_t mark = 0;
+	const fake_price *price = NULL;
+	const fake_subscription *sub = april_sub(p, &mark, &price, 1);
+	const char *si = fake_subscription_item_id(fake_subscription_item_at(sub, 0));
+	const int64_t change = T_2026_04_28 + DAY + 12 * HOUR; /* 2026-04-29T12:00Z */
+	advance_to(p, T_2026_04_28 - DAY);
+	expect_events(p, &mark, 0, "");
+	size_t notices = 0;
+	for (int64_t t = T_2026_04_28 - DAY + HOUR; t < T_2026_05_01; t += HOUR) {
+		check_ok(p, fake_clock_advance(p, HOUR));
+		if (t == T_2026_04_28) {
+			expect_events(p, &mark, t, UPCOMING);
+			notices++;
+		} else {
+			expect_events(p, &mark, 0, "");
+		}
+		if (t == change) {
+			fake_subscription_item_params it = { si, NULL, NULL, 2, false, NULL, 0 };
+			fake_subscription_update_params up = FAKE_SUBSCRIPTION_UPDATE_PARAMS_INIT;
+			up.items = &it;
+			up.item_count = 1;
+			sub_update(p, sub, &up);
+			expect_events(p, &mark, change, "invoiceitem.created,invoiceitem.created,customer.subscription.updated");
+		}
+	}
+	assert_int_equal(notices, 1);
+	/* the helper's small steps do not repeat it either */
+	check_ok(p, fake_subscription_advance(p, fake_subscription_id(sub), 0, HOUR - 1, true));
+	expect_events(p, &mark, 0, "");
+	assert_int_equal(fake_clock_now(p), T_2026_05_01 - 1);
+	/* the renewal bills the change the notice did not show: 2 x $10 and the prorations */
+	check_ok(p, fake_subscription_advance(p, fake_subscription_id(sub), 0, 1, true));
+	expect_events(p, &mark, T_2026_05_01, RENEWAL);
+	assert_int_equal(fake_invoice_amount_due(fake_event_object(last_event(p, UPCOMING))), 1000);
+	const fake_invoice *inv = inv_get(p, fake_subscription_latest_invoice(sub));
+	assert_int_equal(fake_invoice_line_count(inv), 3);
+	assert_true(fake_invoice_amount_due(inv) > 2000);
+	advance_to(p, T_2026_05_01 + HOUR);
+	expect_events(p, &mark, T_2026_05_01 + HOUR, CHARGED);
+	/* the next renewal has its own notice, of the new quantity */
+	notice_at(p, &mark, T_2026_06_01 - 3 * DAY);
+	assert_int_equal(fake_invoice_amount_due(fake_event_object(event_at(p, mark))), 2000);
+	advance_to(p, T_2026_06_01 + HOUR);
+	expect_events(p, &mark, 0, RENEWAL "," CHARGED);
+	/* crossed without events (synthesize false), the July notice still
+	 * counts as sent: the advance with events shows the renewal alone */
+	const int64_t july = INT64_C(1782864000); /* 2026-07-01 */
+	check_ok(p, fake_subscription_advance(p, fake_subscription_id(sub), 27, 0, false));
+	assert_int_equal(fake_clock_now(p), july - 3 * DAY + HOUR);
+	expect_events(p, &mark, 0, "");
+	advance_to(p, july + HOUR);
+	expect_events(p, &mark, 0, RENEWAL "," CHARGED);
+}
+
+/* A processor whose log holds a notice saves and loads to the same bytes,
+ * and goes on the same: the notice is not sent again after the load. */
+static void test_billing_upcoming_survives_snapshot(void **state)
+{
+	fake_processor *p = proc_at(state, T_2026_04_01);
+	size_t mark = 0;
+	const fake_price *price = NULL;
+	april_sub(p, &mark, &price, 1);
+	notice_at(p, &mark, T_2026_04_28);
+	advance_to(p, T_2026_04_28 + HOUR);
+
+	char *saved = NULL;
+	check_ok(p, fake_processor_save_string(&saved, p, 0));
+	assert_non_null(strstr(saved, "invoice.upcoming"));
+	fake_processor *q = proc_new(state, NULL);
+	check_ok(q, fake_processor_load_string(q, saved, strlen(saved)));
+	char *again = NULL;
+	check_ok(q, fake_processor_save_string(&again, q, 0));
+	assert_string_equal(saved, again);
+	fake_json_free(q, again);
+
+	/* the loaded notice: the same event, with its id-less invoice (each
+	 * processor makes the same calls, so that their states stay alike) */
+	assert_int_equal(fake_event_count(q), mark);
+	expect_notice(p, event_at(p, mark), sub_get(p, "sub_fake_00001"), 1000, 1, T_2026_04_01, T_2026_05_01,
+		      T_2026_05_01, T_2026_06_01);
+	expect_notice(q, event_at(q, mark), sub_get(q, "sub_fake_00001"), 1000, 1, T_2026_04_01, T_2026_05_01,
+		      T_2026_05_01, T_2026_06_01);
+	char *a = NULL, *b = NULL;
+	check_ok(p, fake_json_object(&a, p, event_at(p, mark), 0));
+	check_ok(q, fake_json_object(&b, q, event_at(q, mark), 0));
+	assert_string_equal(a, b);
+	fake_json_free(p, a);
+	fake_json_free(q, b);
+
+	/* both go on alike, without a second notice, to the same state */
+	size_t mark_q = mark;
+	advance_to(p, T_2026_05_01 + HOUR);
+	advance_to(q, T_2026_05_01 + HOUR);
+	expect_events(p, &mark, 0, RENEWAL "," CHARGED);
+	expect_events(q, &mark_q, 0, RENEWAL "," CHARGED);
+	text tp = { 0 }, tq = { 0 };
+	transcript(p, &tp);
+	transcript(q, &tq);
+	assert_string_equal(tp.s, tq.s);
+	text_free(&tp);
+	text_free(&tq);
+	char *after_p = NULL, *after_q = NULL;
+	check_ok(p, fake_processor_save_string(&after_p, p, 0));
+	check_ok(q, fake_processor_save_string(&after_q, q, 0));
+	assert_string_equal(after_p, after_q);
+	fake_json_free(p, after_p);
+	fake_json_free(q, after_q);
+	fake_json_free(p, saved);
 }
 
 /* Tests that make their own processors, and tests on one fresh default processor. */
@@ -1848,6 +2424,16 @@ int main(void)
 		FRESH(test_billing_reference_59_trial_after_clock_moved),
 		FRESH(test_billing_reference_60_transitions_any_order),
 		HELD(test_billing_lifecycle_is_deterministic),
+		HELD(test_billing_upcoming_default_before_monthly_renewal),
+		HELD(test_billing_upcoming_default_before_trial_end),
+		HELD(test_billing_upcoming_configured_days),
+		HELD(test_billing_upcoming_none_for_send_invoice),
+		HELD(test_billing_upcoming_none_for_cancel_at_period_end),
+		HELD(test_billing_upcoming_none_for_cancel_at),
+		HELD(test_billing_upcoming_none_while_collection_paused),
+		HELD(test_billing_upcoming_period_shorter_than_notice),
+		HELD(test_billing_upcoming_once_per_renewal),
+		HELD(test_billing_upcoming_survives_snapshot),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -370,7 +370,8 @@ static void run_billing(fake_processor *p, text *errors, text *extra)
 	su.metadata_count = 3;
 	check_ok(p, fake_subscription_update(&trial, p, fake_subscription_id(trial), &su, NULL));
 
-	/* 12 days: P paused at day 1, S overdue at day 7, T's trial_will_end at day 11 */
+	/* 12 days: P paused at day 1, S overdue at day 7, T's trial_will_end and
+	 * invoice.upcoming at day 11 */
 	check_ok(p, fake_subscription_advance(p, NULL, 12, 0, true));
 	assert_string_equal(fake_subscription_status_name(paused), "paused");
 	assert_string_equal(fake_subscription_status_name(sent), "past_due");
@@ -784,15 +785,15 @@ static void test_json_validates_against_stripe_schemas(void **state)
 	}
 	output out = { 0 };
 	produce(p, &out);
-	/* Every event type libfake emits for billing is in the file (all but
-	 * invoice.upcoming, which nothing emits yet). */
+	/* Every event type libfake emits for billing is in the file
+	 * (invoice.upcoming: T's, with its trial_will_end at day 11). */
 	static const char *const billing_events[] = {
 		"customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted",
 		"customer.subscription.trial_will_end", "customer.subscription.paused", "customer.subscription.resumed",
 		"invoice.created", "invoice.updated", "invoice.deleted", "invoice.finalized", "invoice.paid",
 		"invoice.payment_succeeded", "invoice.payment_failed", "invoice.payment_action_required",
 		"invoice.voided", "invoice.marked_uncollectible", "invoice.sent", "invoice.overdue",
-		"invoiceitem.created", "invoiceitem.deleted",
+		"invoiceitem.created", "invoiceitem.deleted", "invoice.upcoming",
 	};
 	for (size_t i = 0; i < sizeof(billing_events) / sizeof(billing_events[0]); i++) {
 		char needle[96];

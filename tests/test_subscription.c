@@ -158,10 +158,12 @@ static void test_subscription_create_trial_period_days(void **state)
 		     "invoice.payment_succeeded");
 	assert_int_equal(fake_subscription_status_of(fake_event_object(event_nth(p, events + 1))), FAKE_SUB_TRIALING);
 
-	/* three days before the end: trial_will_end; at the end: active, billed */
+	/* three days before the end: trial_will_end, then invoice.upcoming (the
+	 * trial end T0 + 14 days less the default 3 days); at the end: active, billed */
 	events = fake_event_count(p);
 	check_ok(p, fake_subscription_advance(p, "sub_fake_00001", 11, 0, true));
-	check_events(p, events, "customer.subscription.trial_will_end");
+	check_events(p, events, "customer.subscription.trial_will_end", "invoice.upcoming");
+	assert_int_equal(fake_event_created(event_nth(p, events + 2)), T0 + 11 * DAY);
 	assert_int_equal(fake_subscription_status_of(sub), FAKE_SUB_TRIALING);
 	events = fake_event_count(p);
 	check_ok(p, fake_subscription_advance(p, "sub_fake_00001", 3, 3600, true));
@@ -984,8 +986,10 @@ static const fake_subscription *paused_subscription(fake_processor *p)
 	assert_int_equal(fake_subscription_trial_missing_payment_method(sub), FAKE_TRIAL_END_PAUSE);
 	size_t events = fake_event_count(p);
 	check_ok(p, fake_subscription_advance(p, "sub_fake_00001", 7, 0, true));
-	check_events(p, events, "customer.subscription.trial_will_end", "customer.subscription.updated",
-		     "customer.subscription.paused");
+	/* at T0 + 4 days the notices (the trial end is still a renewal then;
+	 * the payment method is only looked for at the end), at T0 + 7 the pause */
+	check_events(p, events, "customer.subscription.trial_will_end", "invoice.upcoming",
+		     "customer.subscription.updated", "customer.subscription.paused");
 	assert_int_equal(fake_subscription_status_of(sub), FAKE_SUB_PAUSED);
 	assert_int_equal(count_invoices(p, NULL, NULL), 1); /* only the trial's */
 	return sub;
@@ -1339,13 +1343,15 @@ static void test_subscription_advance_helper(void **state)
 	const fake_subscription *sub = sub_create(p, &sc);
 	size_t events = fake_event_count(p);
 
-	/* one advance crossing trial_will_end and the trial end emits both, in order */
+	/* one advance crossing trial_will_end (with invoice.upcoming, the same
+	 * second) and the trial end emits them all, in order */
 	check_ok(p, fake_subscription_advance(p, "sub_fake_00001", 10, 5, true));
 	assert_int_equal(fake_clock_now(p), T0 + 10 * DAY + 5);
-	check_events(p, events, "customer.subscription.trial_will_end", "invoice.created",
+	check_events(p, events, "customer.subscription.trial_will_end", "invoice.upcoming", "invoice.created",
 		     "customer.subscription.updated");
 	assert_int_equal(fake_event_created(event_nth(p, events + 1)), T0 + 7 * DAY);
-	assert_int_equal(fake_event_created(event_nth(p, events + 2)), T0 + 10 * DAY);
+	assert_int_equal(fake_event_created(event_nth(p, events + 2)), T0 + 7 * DAY);
+	assert_int_equal(fake_event_created(event_nth(p, events + 3)), T0 + 10 * DAY);
 	assert_int_equal(fake_subscription_status_of(sub), FAKE_SUB_ACTIVE);
 
 	/* unknown id: FAKE_ENOTFOUND and the clock does not move */

@@ -178,7 +178,7 @@ typedef enum fake_object_type {
 FAKE_EXTERN fake_object_type fake_object_type_of(const void *object);
 /** Stripe's `object` string for any object ("customer", "payment_intent", "balance_transaction"...); NULL for NULL. Static. */
 FAKE_EXTERN const char *fake_object_name(const void *object);
-/** The id of any object; NULL for NULL. Borrowed. */
+/** The id of any object; NULL for NULL and for an upcoming-invoice preview (fake_invoice_upcoming(), the object of an invoice.upcoming event). Borrowed. */
 FAKE_EXTERN const char *fake_object_id(const void *object);
 /** When any object was created (processor time, unix seconds); 0 for NULL. */
 FAKE_EXTERN int64_t fake_object_created(const void *object);

@@ -230,7 +230,7 @@ FAKE_EXTERN const char *fake_invoice_status_string(fake_invoice_status status);
  * Each returns NULL / 0 / false for NULL. Borrowed, showing the current state.
  * @{
  */
-/** NULL for a preview. */
+/** NULL for a preview (fake_invoice_upcoming(), the object of an invoice.upcoming event). */
 FAKE_EXTERN const char *fake_invoice_id(const fake_invoice *inv);
 FAKE_EXTERN int64_t fake_invoice_created(const fake_invoice *inv);
 FAKE_EXTERN const char *fake_invoice_customer(const fake_invoice *inv);

@@ -72,7 +72,7 @@ typedef struct fake_billing_options {
 #define FAKE_UPCOMING_DAYS_MAX 45
 
 #define FAKE_BILLING_OPTIONS_INIT \
-	{ 3, { 3, 5, 7, 0, 0, 0, 0, 0 }, FAKE_DUNNING_CANCEL, FAKE_DUNNING_LEAVE_OPEN, 3600, 0 }
+	{ 3, { 3, 5, 7, 0, 0, 0, 0, 0 }, FAKE_DUNNING_CANCEL, FAKE_DUNNING_LEAVE_OPEN, 3600, 3 }
 
 /** Processor options. Start from FAKE_PROCESSOR_OPTIONS_INIT. */
 typedef struct fake_processor_options {
