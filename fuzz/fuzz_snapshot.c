@@ -4,7 +4,9 @@
  * Each input is loaded into a new processor. Whatever the bytes, the load
  * must return a status and never crash, leak or trip a sanitizer; an input
  * that loads must save, load again and save to the same bytes, and the
- * loaded state must then bear a year of billing and its JSON. A broken
+ * loaded state must then bear a year of billing with failing webhook
+ * deliveries, upcoming-invoice previews and its JSON, and still
+ * round-trip. A broken
  * promise aborts, which is how a fuzz target reports a finding.
  *
  * Random bytes rarely stay JSON, so most inputs would stop at the parser.
@@ -116,9 +118,50 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 }
 #endif
 
+static int refuse(fake_processor *p, const fake_webhook_delivery *d, void *user_data)
+{
+	(void)p;
+	(void)d;
+	(void)user_data;
+	return 1; /* every delivery fails: retries run */
+}
+
+/* Saves p, loads the save into a new processor, saves that: the two saves
+ * must be the same bytes. */
+static void round_trip(fake_processor *p)
+{
+	char *first = NULL, *second = NULL;
+	fake_processor *q = NULL;
+	if (fake_processor_save_string(&first, p, 0) != 0 || fake_processor_new(&q, NULL) != 0 ||
+	    fake_processor_load_string(q, first, strlen(first)) != 0 ||
+	    fake_processor_save_string(&second, q, 0) != 0 || strcmp(first, second) != 0)
+		abort(); /* a loaded state must round-trip exactly */
+	fake_json_free(p, first);
+	fake_json_free(q, second);
+	fake_processor_free(q);
+}
+
+/* Runs what a loaded state meets next: handlers on its endpoints (the
+ * first 100), a year of billing with webhook retries, the upcoming
+ * invoice of each subscription (the first 100), every event as JSON; then
+ * the state must still round-trip. */
 static void exercise(fake_processor *p)
 {
+	fake_list page;
+	fake_webhook_endpoint_list_params wl = FAKE_WEBHOOK_ENDPOINT_LIST_PARAMS_INIT;
+	wl.page.limit = 100;
+	if (fake_webhook_endpoint_list(&page, p, &wl, NULL) == 0)
+		for (size_t i = 0; i < page.count; i++)
+			fake_webhook_endpoint_set_handler(p, fake_object_id(page.data[i]), refuse, NULL);
 	fake_clock_advance(p, 400 * INT64_C(86400));
+	fake_subscription_list_params sl = FAKE_SUBSCRIPTION_LIST_PARAMS_INIT;
+	sl.page.limit = 100;
+	if (fake_subscription_list(&page, p, &sl, NULL) == 0) {
+		for (size_t i = 0; i < page.count; i++) {
+			const fake_invoice *preview = NULL;
+			fake_invoice_upcoming(&preview, p, fake_object_id(page.data[i]), NULL);
+		}
+	}
 	int width = (int)fake_processor_options_get(p)->id_width;
 	for (size_t i = 1; i <= fake_event_count(p); i++) {
 		char id[64];
@@ -130,6 +173,7 @@ static void exercise(fake_processor *p)
 		if (fake_json_object(&json, p, e, 0) == 0)
 			fake_json_free(p, json);
 	}
+	round_trip(p);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -138,15 +182,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fake_processor_new(&p, NULL))
 		return 0;
 	if (fake_processor_load_string(p, (const char *)data, size) == 0) {
-		char *first = NULL, *second = NULL;
-		fake_processor *q = NULL;
-		if (fake_processor_save_string(&first, p, 0) != 0 || fake_processor_new(&q, NULL) != 0 ||
-		    fake_processor_load_string(q, first, strlen(first)) != 0 ||
-		    fake_processor_save_string(&second, q, 0) != 0 || strcmp(first, second) != 0)
-			abort(); /* a loaded state must round-trip exactly */
-		fake_json_free(p, first);
-		fake_json_free(q, second);
-		fake_processor_free(q);
+		round_trip(p);
 		exercise(p);
 	}
 	fake_processor_free(p);

@@ -45,22 +45,25 @@ static int64_t upcoming_renewal(const fake_processor *p, const struct fake_subsc
 {
 	int64_t days = p->options.billing.upcoming_days;
 	bool trial = sub->status == FAKE_SUB_TRIALING;
+	*at = 0;
 	if (!days || sub->collection_method != FAKE_COLLECT_CHARGE_AUTOMATICALLY || sub->cancel_at_period_end ||
 	    sub->pause_collection || (!trial && sub->status != FAKE_SUB_ACTIVE && sub->status != FAKE_SUB_PAST_DUE))
 		return 0;
 	int64_t renewal = trial ? sub->trial_end : sub->current_period_end;
 	if (renewal == sub->upcoming_for || (sub->cancel_at && sub->cancel_at <= renewal))
 		return 0;
-	*at = renewal - days * DAY;
-	return *at >= (trial ? sub->trial_start : sub->current_period_start) ? renewal : 0;
+	int64_t notice = renewal - days * DAY;
+	if (notice < (trial ? sub->trial_start : sub->current_period_start))
+		return 0;
+	*at = notice;
+	return renewal;
 }
 
 /* When the subscription's next timeline work falls due; 0 for none. */
 static int64_t next_due(const fake_processor *p, const struct fake_subscription *sub)
 {
-	int64_t upcoming = 0;
-	if (!upcoming_renewal(p, sub, &upcoming))
-		upcoming = 0;
+	int64_t upcoming = 0; /* stays 0 when no notice is owed */
+	upcoming_renewal(p, sub, &upcoming);
 	switch (sub->status) {
 	case FAKE_SUB_INCOMPLETE:
 		return sub->obj.created + INCOMPLETE_EXPIRY;
@@ -563,23 +566,22 @@ int fake__subscription_preview(struct fake_invoice **out, fake_processor *p, con
 	}
 	/* Copy out what the rollback will release: the invoice, its lines and
 	 * their descriptions, which are arena strings made in the transaction
-	 * (kept meanwhile in one block from the instance allocator). */
+	 * (kept meanwhile in one block from the instance allocator: the lines,
+	 * then the descriptions). */
 	size_t n = inv ? inv->line_count : 0;
 	struct fake_invoice copy;
-	struct fake_invoice_line line_copies[FAKE_SUBSCRIPTION_ITEMS_MAX + 64];
-	bool fits = n <= FAKE__COUNT(line_copies);
-	char *texts = NULL;
+	struct fake_invoice_line *line_copies = NULL;
 	memset(&copy, 0, sizeof(copy));
-	if (!rc && fits) {
+	if (!rc && inv) {
 		copy = *inv;
-		size_t size = 1;
-		for (size_t i = 0; i < n; i++) {
-			line_copies[i] = *inv->lines[i];
-			size += line_copies[i].description ? strlen(line_copies[i].description) + 1 : 0;
-		}
-		if (!(texts = fake__malloc(p, size)))
+		size_t size = n * sizeof(*line_copies) + 1;
+		for (size_t i = 0; i < n; i++)
+			size += inv->lines[i]->description ? strlen(inv->lines[i]->description) + 1 : 0;
+		if (!(line_copies = fake__malloc(p, size)))
 			rc = fake__error_nomem(p);
+		char *texts = (char *)(line_copies + n);
 		for (size_t i = 0, at = 0; !rc && i < n; i++) {
+			line_copies[i] = *inv->lines[i];
 			if (!line_copies[i].description)
 				continue;
 			size_t len = strlen(line_copies[i].description) + 1;
@@ -589,12 +591,9 @@ int fake__subscription_preview(struct fake_invoice **out, fake_processor *p, con
 		}
 	}
 	fake__txn_rollback(p, &txn);
-	if (!rc && !fits)
-		rc = fake__error_set(p, FAKE_ELIMIT, "", "subscription", "The upcoming invoice has more than %zu lines.",
-				     FAKE__COUNT(line_copies));
 	if (!rc)
 		rc = preview_store(out, p, &copy, line_copies, n);
-	fake__free(p, texts);
+	fake__free(p, line_copies);
 	return rc;
 }
 

@@ -58,6 +58,25 @@ static const char *const type_names[FAKE__EVT_COUNT] = {
 	[FAKE__EVT_INVOICEITEM_DELETED] = "invoiceitem.deleted",
 };
 
+fake_object_type fake__event_object_type(fake__event_type type)
+{
+	static const struct {
+		const char *prefix;
+		fake_object_type object;
+	} carriers[] = {
+		{ "customer.subscription.", FAKE_OBJECT_SUBSCRIPTION }, { "customer.", FAKE_OBJECT_CUSTOMER },
+		{ "payment_method.", FAKE_OBJECT_PAYMENT_METHOD },      { "product.", FAKE_OBJECT_PRODUCT },
+		{ "price.", FAKE_OBJECT_PRICE },                        { "payment_intent.", FAKE_OBJECT_PAYMENT_INTENT },
+		{ "charge.", FAKE_OBJECT_CHARGE },                      { "refund.", FAKE_OBJECT_REFUND },
+		{ "setup_intent.", FAKE_OBJECT_SETUP_INTENT },          { "invoiceitem.", FAKE_OBJECT_INVOICE_ITEM },
+		{ "invoice.", FAKE_OBJECT_INVOICE },
+	};
+	for (size_t i = 0; i < FAKE__COUNT(carriers); i++)
+		if (strncmp(type_names[type], carriers[i].prefix, strlen(carriers[i].prefix)) == 0)
+			return carriers[i].object;
+	return FAKE_OBJECT_TYPE_COUNT;
+}
+
 fake__event_type fake__event_type_named(const char *name)
 {
 	for (int t = 0; t < FAKE__EVT_COUNT; t++)

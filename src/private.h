@@ -337,6 +337,8 @@ int fake__event_emit(fake_processor *p, fake__ctx *ctx, fake__event_type type, c
  * Returns NULL with FAKE_ENOMEM in the error record on failure. */
 const char *const *fake__event_changed(fake_processor *p, const char *const *names, const bool *differs, size_t n,
 				       size_t *count);
+/* The type of object an event of `type` carries (its data.object). */
+fake_object_type fake__event_object_type(fake__event_type type);
 /* The type with Stripe's name `name` ("invoice.paid"), or FAKE__EVT_COUNT. */
 fake__event_type fake__event_type_named(const char *name);
 /* Delivers undelivered events to subscribers, unless already delivering

@@ -41,7 +41,8 @@ typedef enum kind {
 	K_STR,   /* const char *: a string, or null */
 	K_REF,   /* const char *: null, or the id of a stored object of type `arg` (ANY_TYPE: any) */
 	K_I64,   /* int64_t in [-arg, arg] */
-	K_TIME,  /* int64_t in [0, FAKE_TIME_MAX], or INT64_MAX ("never") */
+	K_TIME,  /* int64_t in [0, FAKE_TIME_MAX] */
+	K_END,   /* a period end: as K_TIME, or INT64_MAX (past the year 9999: never) */
 	K_INT,   /* int in [0, arg] */
 	K_UINT,  /* unsigned int in [0, arg] */
 	K_ENUM,  /* an enum (unsigned int) in [0, arg], saved as names[value] */
@@ -95,6 +96,7 @@ static const char *const dunning_invoice_names[] = { [FAKE_DUNNING_LEAVE_OPEN] =
 #define AMOUNT(T, m) F(T, m, K_I64, AMOUNT_MAX, false)
 #define QUANTITY(T, m) F(T, m, K_I64, QUANTITY_MAX, false)
 #define TIME(T, m) F(T, m, K_TIME, 0, false)
+#define END(T, m) F(T, m, K_END, 0, false)
 #define ENUM(T, m, names) { #m, K_ENUM, offsetof(T, m), (int64_t)FAKE__COUNT(names) - 1, false, names }
 #define UINT(T, m) F(T, m, K_UINT, COUNT_MAX, false)
 #define U64(T, m) F(T, m, K_U64, 0, false)
@@ -192,7 +194,7 @@ static const field subscription_fields[] = {
 	REF_REQ(T, customer, FAKE_OBJECT_CUSTOMER), ENUM(T, status, subscription_status_names), STR_REQ(T, currency),
 	ENUM(T, interval, interval_names), F(T, interval_count, K_UINT, 1000, false),
 	F(T, items, K_ITEMS, offsetof(T, item_count), false), TIME(T, billing_cycle_anchor), U64(T, cycle),
-	TIME(T, current_period_start), TIME(T, current_period_end), TIME(T, start_date), TIME(T, trial_start),
+	TIME(T, current_period_start), END(T, current_period_end), TIME(T, start_date), TIME(T, trial_start),
 	TIME(T, trial_end), BOOL(T, trial_will_end_done), TIME(T, upcoming_for), ENUM(T, trial_missing_payment_method, trial_end_behavior_names),
 	BOOL(T, cancel_at_period_end), TIME(T, cancel_at), TIME(T, canceled_at), TIME(T, ended_at),
 	REF(T, latest_invoice, FAKE_OBJECT_INVOICE), REF(T, default_payment_method, FAKE_OBJECT_PAYMENT_METHOD),
@@ -204,7 +206,7 @@ static const field subscription_fields[] = {
 #define T struct fake_invoice_line
 static const field invoice_line_fields[] = {
 	AMOUNT(T, amount), STR_REQ(T, currency), STR(T, description), F(T, price, K_PRICE, 0, false),
-	QUANTITY(T, quantity), BOOL(T, proration), TIME(T, period_start), TIME(T, period_end),
+	QUANTITY(T, quantity), BOOL(T, proration), TIME(T, period_start), END(T, period_end),
 	REF(T, invoice_item, FAKE_OBJECT_INVOICE_ITEM), REF(T, subscription_item, FAKE_OBJECT_SUBSCRIPTION_ITEM),
 };
 #undef T
@@ -216,7 +218,7 @@ static const field invoice_fields[] = {
 	F(T, lines, K_LINES, offsetof(T, line_count), false), AMOUNT(T, subtotal), AMOUNT(T, total),
 	AMOUNT(T, amount_due), AMOUNT(T, amount_paid), AMOUNT(T, amount_remaining), UINT(T, attempt_count),
 	BOOL(T, attempted), TIME(T, first_failure), UINT(T, failures), TIME(T, next_payment_attempt),
-	TIME(T, period_start), TIME(T, period_end), UINT(T, days_until_due), TIME(T, due_date),
+	TIME(T, period_start), END(T, period_end), UINT(T, days_until_due), TIME(T, due_date),
 	BOOL(T, overdue_done), BOOL(T, auto_advance), TIME(T, finalize_at), BOOL(T, paid_out_of_band),
 	REF(T, payment_intent, FAKE_OBJECT_PAYMENT_INTENT), REF(T, charge, FAKE_OBJECT_CHARGE),
 	REF(T, default_payment_method, FAKE_OBJECT_PAYMENT_METHOD), TIME(T, finalized_at), TIME(T, paid_at),
@@ -230,7 +232,7 @@ static const field invoice_item_fields[] = {
 	F(T, price, K_PRICE, 0, false), QUANTITY(T, quantity), AMOUNT(T, unit_amount),
 	REF(T, invoice, FAKE_OBJECT_INVOICE), REF(T, subscription, FAKE_OBJECT_SUBSCRIPTION),
 	REF(T, subscription_item, FAKE_OBJECT_SUBSCRIPTION_ITEM), BOOL(T, proration), TIME(T, period_start),
-	TIME(T, period_end), STR(T, description), META(T, metadata),
+	END(T, period_end), STR(T, description), META(T, metadata),
 };
 #undef T
 
@@ -340,6 +342,7 @@ static json_t *field_json(save *s, const fake__object *o, const field *f)
 		return string_or_null(s, *AT_CONST(o, f, const char *), o->id, f->name);
 	case K_I64:
 	case K_TIME:
+	case K_END:
 		return checked(s, json_integer(*AT_CONST(o, f, int64_t)));
 	case K_INT:
 		return checked(s, json_integer(*AT_CONST(o, f, int)));
@@ -425,12 +428,8 @@ static json_t *options_json(save *s, const fake_processor_options *o)
 	json_t *r = checked(s, json_object());
 	json_t *billing = checked(s, json_object());
 	json_t *days = checked(s, json_array());
-	if (!r || !billing || !days) {
-		json_decref(r);
-		json_decref(billing);
-		json_decref(days);
-		return NULL;
-	}
+	/* (put() and push() into a NULL container drop the value: a failed
+	 * allocation is recorded once and the document thrown away.) */
 	put(s, r, "epoch", checked(s, json_integer(o->epoch)));
 	put(s, r, "id_width", checked(s, json_integer(o->id_width)));
 	put(s, r, "seed", checked(s, json_string(seed)));
@@ -502,14 +501,6 @@ static json_t *document_json(save *s)
 	json_t *objects = checked(s, json_object());
 	json_t *clock = checked(s, json_object());
 	json_t *events = checked(s, json_array());
-	if (!doc || !counters || !objects || !clock || !events) {
-		json_decref(doc);
-		json_decref(counters);
-		json_decref(objects);
-		json_decref(clock);
-		json_decref(events);
-		return NULL;
-	}
 	char prng[24];
 	snprintf(prng, sizeof(prng), "%016" PRIx64, p->prng);
 	put(s, doc, "format", checked(s, json_string(FORMAT_NAME)));
@@ -566,7 +557,7 @@ int fake_processor_save_string(char **out, fake_processor *p, unsigned int flags
 		return fake__error_set(p, FAKE_EINVAL, "parameter_invalid_string", s.bad_field,
 				       "The %s of %s is not valid UTF-8: it cannot be saved.", s.bad_field, s.bad_id);
 	}
-	size_t dump_flags = (flags & FAKE_JSON_PRETTY ? JSON_INDENT(1) : JSON_COMPACT) | JSON_ENSURE_ASCII;
+	size_t dump_flags = (flags & FAKE_JSON_PRETTY ? JSON_INDENT(2) : JSON_COMPACT) | JSON_ENSURE_ASCII;
 	size_t n = s.failed || !doc ? 0 : json_dumpb(doc, NULL, 0, dump_flags);
 	char *str = n ? fake__malloc(p, n + 2) : NULL;
 	if (!str || json_dumpb(doc, str, n, dump_flags) != n) {
@@ -605,14 +596,13 @@ static int write_all(int fd, const char *data, size_t len)
 static void sync_directory(fake_processor *p, const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	size_t len = slash ? (size_t)(slash - path) : 1;
+	/* "dir/name": "dir"; "/name": "/"; "name": "." */
+	size_t len = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
 	char *dir = fake__malloc(p, len + 1);
 	if (!dir)
 		return; /* the rename happened: only its durability is less certain */
 	memcpy(dir, slash ? path : ".", len);
 	dir[len] = '\0';
-	if (slash == path)
-		memcpy(dir, "/", 2);
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0) {
 		fsync(fd);
@@ -796,9 +786,9 @@ static bool get_member_int(load *l, json_t *o, const char *key, int64_t min, int
 	return true;
 }
 
-static bool get_time(load *l, json_t *v, const char *name, int64_t *out)
+static bool get_time(load *l, json_t *v, const char *name, bool never, int64_t *out)
 {
-	if (json_is_integer(v) && json_integer_value(v) == INT64_MAX) {
+	if (never && json_is_integer(v) && json_integer_value(v) == INT64_MAX) {
 		*out = INT64_MAX;
 		return true;
 	}
@@ -833,8 +823,8 @@ static bool get_string(load *l, json_t *v, const char *name, bool required, size
 		return true;
 	if (!json_is_string(v))
 		return fail(l, required ? "%s must be a string" : "%s must be a string or null", name);
-	if (json_string_length(v) > max || strlen(json_string_value(v)) != json_string_length(v))
-		return fail(l, "%s is longer than %zu bytes or holds a NUL", name, max);
+	if (json_string_length(v) > max) /* (jansson refuses \u0000 itself) */
+		return fail(l, "%s is longer than %zu bytes", name, max);
 	*out = copy_string(l, json_string_value(v));
 	return *out != NULL;
 }
@@ -913,7 +903,8 @@ static bool field_parse(load *l, json_t *v, void *o, const field *f)
 	case K_I64:
 		return get_int(l, v, f->name, -f->arg, f->arg, AT(o, f, int64_t));
 	case K_TIME:
-		return get_time(l, v, f->name, AT(o, f, int64_t));
+	case K_END:
+		return get_time(l, v, f->name, f->kind == K_END, AT(o, f, int64_t));
 	case K_INT:
 		if (!get_int(l, v, f->name, 0, f->arg, &n))
 			return false;
@@ -1050,7 +1041,7 @@ static void *record_parse(load *l, json_t *r, fake_object_type type, size_t pos,
 	if (!v)
 		return NULL;
 	mark = path_push(l, ".created");
-	if (!get_time(l, v, "created", &o->created))
+	if (!get_time(l, v, "created", false, &o->created))
 		return NULL;
 	path_pop(l, mark);
 	size_t expected = 2;
@@ -1143,7 +1134,7 @@ static struct fake_event *event_parse(load *l, json_t *r, size_t pos)
 	if (strcmp(e->obj.id, want) != 0)
 		return fail(l, "id is '%s'; the event at this place must be '%s'", e->obj.id, want), NULL;
 	path_pop(l, mark);
-	if (!(v = enter(l, r, "created", &mark)) || !get_time(l, v, "created", &e->obj.created))
+	if (!(v = enter(l, r, "created", &mark)) || !get_time(l, v, "created", false, &e->obj.created))
 		return NULL;
 	path_pop(l, mark);
 	if (!(v = enter(l, r, "type", &mark)))
@@ -1162,8 +1153,8 @@ static struct fake_event *event_parse(load *l, json_t *r, size_t pos)
 	if (!(v = enter(l, r, "object_type", &mark)))
 		return NULL;
 	fake_object_type type = json_is_string(v) ? fake__object_type_named(json_string_value(v)) : ANY_TYPE;
-	if (type == ANY_TYPE || !tabled(type))
-		return fail(l, "object_type is not a type events carry"), NULL;
+	if (type == ANY_TYPE || type != fake__event_object_type(e->type))
+		return fail(l, "object_type is not the type of the object a %s event carries", fake_event_type(e)), NULL;
 	path_pop(l, mark);
 	if (!(v = enter(l, r, "object", &mark)) || !(e->object = record_parse(l, v, type, 0, false)))
 		return NULL;
@@ -1277,7 +1268,6 @@ static bool tables_parse(load *l, json_t *objects)
 		if (!tabled(type))
 			continue;
 		const char *name = names[expected++] = fake__object_type_name(type);
-		(void)name;
 		size_t mark = 0;
 		json_t *a = enter(l, objects, name, &mark);
 		if (!a)
@@ -1351,6 +1341,35 @@ static void *live_of(load *l, json_t *j, const char *key, fake_object_type type)
 	return o;
 }
 
+/* Each event's pending_webhooks counts its deliveries still owed, and each
+ * of those is one retry on the timeline. */
+static bool retries_match(load *l)
+{
+	const fake__table *events = &l->q->tables[FAKE_OBJECT_EVENT];
+	const fake__timeline *t = &l->q->timeline;
+	if (!events->len)
+		return true;
+	unsigned int *retries = fake__malloc(l->q, events->len * sizeof(*retries));
+	if (!retries)
+		return nomem(l);
+	memset(retries, 0, events->len * sizeof(*retries));
+	for (size_t i = 0; i < t->len; i++)
+		if (t->heap[i].kind == FAKE__JOB_WEBHOOK)
+			retries[((const fake__webhook_retry_job *)t->heap[i].object)->event->obj.pos]++;
+	bool ok = true;
+	for (size_t i = 0; ok && i < events->len; i++) {
+		unsigned int pending = ((const struct fake_event *)events->items[i])->pending_webhooks;
+		if (retries[i] != pending) {
+			l->path_len = 0;
+			path_push(l, "$.events[%zu].pending_webhooks", i);
+			ok = fail(l, "pending_webhooks is %u, but the timeline holds %u retries of the event", pending,
+				  retries[i]);
+		}
+	}
+	fake__free(l->q, retries);
+	return ok;
+}
+
 static bool timeline_parse(load *l, json_t *jobs, uint64_t next_seq)
 {
 	if (!json_is_array(jobs))
@@ -1375,19 +1394,21 @@ static bool timeline_parse(load *l, json_t *jobs, uint64_t next_seq)
 		if (!job_kind)
 			return false;
 		const char *name = json_is_string(job_kind) ? json_string_value(job_kind) : "";
-		bool known = strcmp(name, "subscription") == 0 || strcmp(name, "invoice") == 0 ||
-			     strcmp(name, "webhook_retry") == 0;
-		if (!known)
+		job.kind = FAKE__JOB_CALLBACK; /* no callback is saved: the name of none */
+		for (size_t k = 0; k < FAKE__COUNT(job_kinds); k++)
+			if (job_kinds[k] && strcmp(name, job_kinds[k]) == 0)
+				job.kind = (fake__job_kind)k;
+		if (job.kind == FAKE__JOB_CALLBACK)
 			return fail(l, "kind must be subscription, invoice or webhook_retry");
 		path_pop(l, kind_mark);
 		static const char *const object_members[] = { "due", "seq", "kind", "object" };
 		static const char *const retry_members[] = { "due", "seq", "kind", "endpoint", "event", "attempt" };
 		const char *const *members = object_members;
 		size_t member_count = FAKE__COUNT(object_members);
-		if (strcmp(name, "subscription") == 0 || strcmp(name, "invoice") == 0) {
-			job.kind = name[0] == 's' ? FAKE__JOB_SUBSCRIPTION : FAKE__JOB_INVOICE;
+		if (job.kind != FAKE__JOB_WEBHOOK) {
 			job.object = live_of(l, j, "object",
-					     name[0] == 's' ? FAKE_OBJECT_SUBSCRIPTION : FAKE_OBJECT_INVOICE);
+					     job.kind == FAKE__JOB_SUBSCRIPTION ? FAKE_OBJECT_SUBSCRIPTION
+										: FAKE_OBJECT_INVOICE);
 			if (!job.object)
 				return false;
 		} else {
@@ -1400,7 +1421,6 @@ static bool timeline_parse(load *l, json_t *jobs, uint64_t next_seq)
 			    !get_member_int(l, j, "attempt", 2, COUNT_MAX, &attempt))
 				return false;
 			r->attempt = (unsigned int)attempt;
-			job.kind = FAKE__JOB_WEBHOOK;
 			job.object = r;
 			members = retry_members;
 			member_count = FAKE__COUNT(retry_members);
@@ -1414,7 +1434,7 @@ static bool timeline_parse(load *l, json_t *jobs, uint64_t next_seq)
 		path_pop(l, mark);
 	}
 	t->seq = next_seq;
-	return true;
+	return retries_match(l);
 }
 
 static bool counters_parse(load *l, json_t *counters)

@@ -82,7 +82,8 @@ static void attempt_delivery(fake_processor *p, struct fake_webhook_endpoint *we
 	}
 	we->failures++;
 	int64_t next = p->timeline.now + retry_delay(attempt);
-	fake__webhook_retry_job *r = next <= e->obj.created + RETRY_WINDOW ? fake__arena_alloc(p, sizeof(*r)) : NULL;
+	bool retry = next <= e->obj.created + RETRY_WINDOW && next <= FAKE_TIME_MAX;
+	fake__webhook_retry_job *r = retry ? fake__arena_alloc(p, sizeof(*r)) : NULL;
 	if (r) {
 		r->endpoint = we;
 		r->event = e;

@@ -1925,6 +1925,36 @@ static void expect_notice(fake_processor *p, const fake_event *e, const fake_sub
 
 /* The default: 3 days before a monthly renewal, with the next period's
  * invoice as the renewal will make it; the renewal then bills the same. */
+/* A notice whose preview has many lines (120 pending items: more than any
+ * fixed buffer would hold) is sent, and the renewal bills them all: the
+ * clock never stops on it. */
+static void test_billing_upcoming_with_many_pending_items(void **state)
+{
+	fake_processor *p = proc_at(state, T_2026_04_01);
+	size_t mark = 0;
+	const fake_price *price = NULL;
+	const fake_subscription *sub = april_sub(p, &mark, &price, 1);
+	for (int i = 0; i < 120; i++) {
+		fake_invoice_item_create_params ic = FAKE_INVOICE_ITEM_CREATE_PARAMS_INIT;
+		ic.customer = fake_subscription_customer(sub);
+		ic.amount = 100;
+		ic.currency = "usd";
+		const fake_invoice_item *ii = NULL;
+		check_ok(p, fake_invoice_item_create(&ii, p, &ic, NULL));
+	}
+	check_ok(p, fake_clock_advance_to(p, T_2026_04_28));
+	const fake_event *e = last_event(p, "invoice.upcoming");
+	assert_non_null(e);
+	assert_int_equal(fake_event_created(e), T_2026_04_28);
+	const fake_invoice *notice = fake_event_object(e);
+	assert_int_equal(fake_invoice_line_count(notice), 121);
+	assert_int_equal(fake_invoice_amount_due(notice), 1000 + 120 * 100);
+	check_ok(p, fake_clock_advance_to(p, T_2026_05_01 + HOUR));
+	const fake_invoice *inv = inv_get(p, fake_subscription_latest_invoice(sub));
+	assert_int_equal(fake_invoice_line_count(inv), 121);
+	expect_invoice(inv, "paid", 13000, 13000, 1, 0);
+}
+
 static void test_billing_upcoming_default_before_monthly_renewal(void **state)
 {
 	fake_processor *p = proc_at(state, T_2026_04_01);
@@ -2425,6 +2455,7 @@ int main(void)
 		FRESH(test_billing_reference_60_transitions_any_order),
 		HELD(test_billing_lifecycle_is_deterministic),
 		HELD(test_billing_upcoming_default_before_monthly_renewal),
+		HELD(test_billing_upcoming_with_many_pending_items),
 		HELD(test_billing_upcoming_default_before_trial_end),
 		HELD(test_billing_upcoming_configured_days),
 		HELD(test_billing_upcoming_none_for_send_invoice),

@@ -51,8 +51,8 @@ FAKE_EXTERN int fake_charge_list(fake_list *out, fake_processor *p, const fake_c
 
 /**
  * @name Charge accessors
- * Each returns NULL / 0 / false for NULL. Strings are borrowed: valid until the processor is reset
- * or freed, showing the object's current state.
+ * Each returns NULL / 0 / false for NULL. Strings are borrowed: valid until the processor is reset,
+ * loaded or freed, showing the object's current state.
  * @{
  */
 FAKE_EXTERN const char *fake_charge_id(const fake_charge *ch);
@@ -92,8 +92,8 @@ FAKE_EXTERN int fake_balance_transaction_retrieve(const fake_balance_transaction
 
 /**
  * @name Balance transaction accessors
- * Each returns NULL / 0 for NULL. Strings are borrowed: valid until the processor is reset
- * or freed, showing the object's current state.
+ * Each returns NULL / 0 for NULL. Strings are borrowed: valid until the processor is reset,
+ * loaded or freed, showing the object's current state.
  * @{
  */
 FAKE_EXTERN const char *fake_balance_transaction_id(const fake_balance_transaction *txn);

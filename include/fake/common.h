@@ -6,7 +6,8 @@
  *
  * Ownership rule used throughout libfake: a `const fake_x *` returned by the
  * library is *borrowed*. It stays valid, at the same address, until the
- * processor is reset or freed (deleting an object does not free it: Stripe
+ * processor is reset, loaded (fake_processor_load(), which replaces its
+ * state) or freed (deleting an object does not free it: Stripe
  * keeps a tombstone, and so do we). Strings returned by accessors follow the
  * same rule. Nothing returned by libfake is ever freed by the caller unless
  * its function says so.

@@ -4,7 +4,7 @@
  *
  * String parameters are copied; NULL means "not given". On update, "" clears
  * a field (Stripe's empty string). Returned customers are borrowed (see
- * fake/common.h): valid until the processor is reset or freed, at the same
+ * fake/common.h): valid until the processor is reset, loaded or freed, at the same
  * address, and always showing the customer's current state.
  */
 #ifndef FAKE_CUSTOMER_H
@@ -149,8 +149,8 @@ FAKE_EXTERN int fake_customer_set_default_payment_method(const fake_customer **o
 
 /**
  * @name Accessors
- * Each returns NULL / 0 / false for NULL. Strings are borrowed: valid until the processor is reset
- * or freed, showing the object's current state.
+ * Each returns NULL / 0 / false for NULL. Strings are borrowed: valid until the processor is reset,
+ * loaded or freed, showing the object's current state.
  * @{
  */
 FAKE_EXTERN const char *fake_customer_id(const fake_customer *c);

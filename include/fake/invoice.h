@@ -211,7 +211,7 @@ FAKE_EXTERN int fake_invoice_list(fake_list *out, fake_processor *p, const fake_
  * starts when the current one ends. Nothing is stored: the preview has no
  * id, and no counter moves.
  * @param out receives a preview that stays valid until the processor is
- *        reset or freed; NULL on failure.
+ *        reset, loaded or freed; NULL on failure.
  * @return 0; FAKE_EINVAL (missing subscription); FAKE_ESTATE (the
  *         subscription has ended or will cancel at period end: nothing is
  *         upcoming); FAKE_ENOTFOUND; FAKE_ENOMEM.

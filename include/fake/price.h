@@ -146,8 +146,8 @@ FAKE_EXTERN int fake_price_list(fake_list *out, fake_processor *p, const fake_pr
 
 /**
  * @name Accessors
- * Each returns NULL / 0 / false for NULL. Strings are borrowed: valid until the processor is reset
- * or freed, showing the object's current state.
+ * Each returns NULL / 0 / false for NULL. Strings are borrowed: valid until the processor is reset,
+ * loaded or freed, showing the object's current state.
  * @{
  */
 FAKE_EXTERN const char *fake_price_id(const fake_price *price);

@@ -8,8 +8,8 @@
  *     threads, never interfere. One instance must not be used by two threads
  *     at once.
  *  2. Every object pointer the instance returns is borrowed and stays valid
- *     until fake_processor_reset(), fake_processor_reset_preserve_connect()
- *     or fake_processor_free().
+ *     until fake_processor_reset(), fake_processor_reset_preserve_connect(),
+ *     fake_processor_load() or fake_processor_free().
  *  3. A reset instance is indistinguishable from a new one made with the
  *     same options: clock, counters, objects, events, scripts, stubs,
  *     subscribers and call counts all return to their initial state.
@@ -76,7 +76,7 @@ typedef struct fake_billing_options {
 
 /** Processor options. Start from FAKE_PROCESSOR_OPTIONS_INIT. */
 typedef struct fake_processor_options {
-	unsigned int version;     /**< FAKE_PROCESSOR_OPTIONS_VERSION */
+	unsigned int version;     /**< FAKE_PROCESSOR_OPTIONS_VERSION exactly (3 since billing.upcoming_days; options of another version are refused) */
 	int64_t epoch;            /**< clock start, unix seconds, 0 to 253402300799 (year 9999) */
 	unsigned int id_width;    /**< zero-padding of id numbers, 1..FAKE_ID_WIDTH_MAX */
 	fake_allocator allocator; /**< all NULL: libc */
