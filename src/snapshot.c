@@ -39,8 +39,9 @@
 
 typedef enum kind {
 	K_STR,   /* const char *: a string, or null */
-	K_REF,   /* const char *: null, or the id of a stored object of type `arg` (ANY_TYPE: any) */
+	K_REF,   /* const char *: null, or the id of a stored object of type `arg` (or MONEY_SOURCE) */
 	K_I64,   /* int64_t in [-arg, arg] */
+	K_NAT,   /* int64_t in [0, arg] */
 	K_TIME,  /* int64_t in [0, FAKE_TIME_MAX] */
 	K_END,   /* a period end: as K_TIME, or INT64_MAX (past the year 9999: never) */
 	K_INT,   /* int in [0, arg] */
@@ -57,6 +58,7 @@ typedef enum kind {
 } kind;
 
 #define ANY_TYPE FAKE_OBJECT_TYPE_COUNT
+#define MONEY_SOURCE FAKE_OBJECT_TYPE_COUNT /* K_REF to a charge or a refund */
 
 typedef struct field {
 	const char *name;
@@ -94,7 +96,7 @@ static const char *const dunning_invoice_names[] = { [FAKE_DUNNING_LEAVE_OPEN] =
 #define REF(T, m, type) F(T, m, K_REF, type, false)
 #define REF_REQ(T, m, type) F(T, m, K_REF, type, true)
 #define AMOUNT(T, m) F(T, m, K_I64, AMOUNT_MAX, false)
-#define QUANTITY(T, m) F(T, m, K_I64, QUANTITY_MAX, false)
+#define QUANTITY(T, m) F(T, m, K_NAT, QUANTITY_MAX, false)
 #define TIME(T, m) F(T, m, K_TIME, 0, false)
 #define END(T, m) F(T, m, K_END, 0, false)
 #define ENUM(T, m, names) { #m, K_ENUM, offsetof(T, m), (int64_t)FAKE__COUNT(names) - 1, false, names }
@@ -126,7 +128,7 @@ static const field product_fields[] = {
 #define T struct fake_price
 static const field price_fields[] = {
 	REF_REQ(T, product, FAKE_OBJECT_PRODUCT), STR_REQ(T, currency),
-	F(T, unit_amount, K_I64, FAKE_PRICE_UNIT_AMOUNT_MAX, false), ENUM(T, interval, interval_names),
+	F(T, unit_amount, K_NAT, FAKE_PRICE_UNIT_AMOUNT_MAX, false), ENUM(T, interval, interval_names),
 	F(T, interval_count, K_UINT, 1000, false), ENUM(T, usage_type, usage_type_names), STR(T, lookup_key),
 	STR(T, nickname), BOOL(T, active), META(T, metadata),
 };
@@ -160,7 +162,7 @@ static const field refund_fields[] = {
 #undef T
 #define T struct fake_balance_transaction
 static const field balance_transaction_fields[] = {
-	AMOUNT(T, amount), AMOUNT(T, fee), STR_REQ(T, currency), STR_REQ(T, type), REF(T, source, ANY_TYPE),
+	AMOUNT(T, amount), AMOUNT(T, fee), STR_REQ(T, currency), STR_REQ(T, type), REF(T, source, MONEY_SOURCE),
 };
 #undef T
 #define T struct fake_setup_intent
@@ -341,6 +343,7 @@ static json_t *field_json(save *s, const fake__object *o, const field *f)
 	case K_REF:
 		return string_or_null(s, *AT_CONST(o, f, const char *), o->id, f->name);
 	case K_I64:
+	case K_NAT:
 	case K_TIME:
 	case K_END:
 		return checked(s, json_integer(*AT_CONST(o, f, int64_t)));
@@ -902,6 +905,8 @@ static bool field_parse(load *l, json_t *v, void *o, const field *f)
 				  AT(o, f, const char *));
 	case K_I64:
 		return get_int(l, v, f->name, -f->arg, f->arg, AT(o, f, int64_t));
+	case K_NAT:
+		return get_int(l, v, f->name, 0, f->arg, AT(o, f, int64_t));
 	case K_TIME:
 	case K_END:
 		return get_time(l, v, f->name, f->kind == K_END, AT(o, f, int64_t));
@@ -975,12 +980,26 @@ static bool field_parse(load *l, json_t *v, void *o, const field *f)
 }
 
 /* What the rest of libfake takes for granted of a record, beyond each
- * field's own range: a price is one-time or recurring in full, a
- * subscription bills at least one item, each on a recurring price. The
+ * field's own range: only customers, subscription items, invoices, invoice
+ * items and webhook endpoints are ever deleted; a card that declines has a
+ * decline code (and only then); a price is one-time or recurring in full;
+ * a subscription bills at least one item, each on a recurring price. The
  * path names the field found wanting. */
 static bool record_valid(load *l, const fake__object *o)
 {
-	if (o->type == FAKE_OBJECT_PRICE) {
+	static const bool deletable[FAKE_OBJECT_TYPE_COUNT] = {
+		[FAKE_OBJECT_CUSTOMER] = true,     [FAKE_OBJECT_SUBSCRIPTION_ITEM] = true, [FAKE_OBJECT_INVOICE] = true,
+		[FAKE_OBJECT_INVOICE_ITEM] = true, [FAKE_OBJECT_WEBHOOK_ENDPOINT] = true,
+	};
+	if (o->flags & FAKE__DELETED && !deletable[o->type])
+		return path_push(l, ".deleted"), fail(l, "a %s is never deleted", fake__object_type_name(o->type));
+	if (o->type == FAKE_OBJECT_PAYMENT_METHOD) {
+		const struct fake_payment_method *pm = (const struct fake_payment_method *)o;
+		bool declines = pm->card.behavior == FAKE_CARD_DECLINES || pm->card.behavior == FAKE_CARD_DECLINES_AFTER_ATTACH;
+		if (declines != (pm->card.decline_code != NULL))
+			return path_push(l, ".card.decline_code"),
+			       fail(l, "a card has a decline_code exactly when its behavior declines");
+	} else if (o->type == FAKE_OBJECT_PRICE) {
 		const struct fake_price *price = (const struct fake_price *)o;
 		if ((price->interval == FAKE_INTERVAL_NONE) != (price->interval_count == 0))
 			return path_push(l, ".interval_count"),
@@ -1097,9 +1116,13 @@ static bool record_link(load *l, const void *object, bool stored)
 		if (f->kind == K_REF) {
 			const char *id = *AT_CONST(o, f, const char *);
 			fake__object *target = id ? fake__store_find(l->q, id) : NULL;
-			if (id && (!target || (f->arg != ANY_TYPE && target->type != (fake_object_type)f->arg)))
+			bool right = target && (f->arg == MONEY_SOURCE ? target->type == FAKE_OBJECT_CHARGE ||
+										target->type == FAKE_OBJECT_REFUND
+								       : target->type == (fake_object_type)f->arg);
+			if (id && !right)
 				return fail(l, "%s names no %s: '%s'", f->name,
-					    f->arg == ANY_TYPE ? "object" : fake__object_type_name((int)f->arg), id);
+					    f->arg == MONEY_SOURCE ? "charge or refund" : fake__object_type_name((int)f->arg),
+					    id);
 		} else if (f->kind == K_CARD && *AT_CONST(o, f, const void *)) {
 			if (!record_link(l, *AT_CONST(o, f, const void *), false))
 				return false;

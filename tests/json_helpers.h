@@ -15,50 +15,6 @@
 
 #ifndef VALIDATE_PY
 #error "tests/meson.build passes -DVALIDATE_PY=\"<path of validate.py>\""
-/* Keys in the order libfake promises: in an object, "id" (when it has one:
- * an upcoming invoice has none) and "object" first, then the rest in
- * ascending order (elsewhere all of them); list envelopes as object, data,
- * has_more, url; metadata (and previous_attributes, which holds metadata
- * keys) in the order the keys were set. */
-static inline void check_key_order(json_t *v, const char *where)
-{
-	if (json_is_array(v)) {
-		size_t i;
-		json_t *item;
-		json_array_foreach(v, i, item)
-			check_key_order(item, where);
-		return;
-	}
-	if (!json_is_object(v))
-		return;
-	json_t *object = json_object_get(v, "object");
-	bool list = json_is_string(object) && strcmp(json_string_value(object), "list") == 0;
-	const char *key;
-	const char *prev = NULL;
-	size_t i = 0;
-	json_t *member;
-	json_object_foreach(v, key, member) {
-		if (list) {
-			static const char *const envelope[] = { "object", "data", "has_more", "url" };
-			assert_true(i < 4);
-			assert_string_equal(key, envelope[i]);
-		} else if (json_is_string(object) && json_object_get(v, "id") && i < 2) {
-			assert_string_equal(key, i == 0 ? "id" : "object");
-		} else if (json_is_string(object) && !json_object_get(v, "id") && i == 0) {
-			assert_string_equal(key, "object");
-		} else {
-			if (prev && strcmp(prev, key) >= 0) {
-				print_error("%s: key \"%s\" after \"%s\"\n", where, key, prev);
-				fail();
-			}
-			prev = key;
-		}
-		if (strcmp(key, "metadata") != 0 && strcmp(key, "previous_attributes") != 0)
-			check_key_order(member, where);
-		i++;
-	}
-}
-
 #endif
 
 static inline void write_file(const char *path, const text *t)

@@ -1152,6 +1152,15 @@ static void edit_long_string(json_t *doc)
 	set_new(doc, "objects.customer[0].email", string_of('e', 40001));
 }
 
+/* The first card (pm_card_visa, no decline code) made to decline: card
+ * fields are dotted keys ("card.behavior"), which the path helper splits. */
+static void edit_declining_card(json_t *doc)
+{
+	json_t *pm = json_array_get(json_object_get(json_object_get(doc, "objects"), "payment_method"), 0);
+	assert_true(json_is_null(json_object_get(pm, "card.decline_code")));
+	assert_int_equal(json_object_set_new(pm, "card.behavior", json_string("declines")), 0);
+}
+
 static void edit_long_ref(json_t *doc)
 {
 	set_new(doc, "objects.subscription[0].customer", string_of('9', 256));
@@ -1324,6 +1333,14 @@ static const bad bad_inputs[] = {
 	  "$.events[0].type", "not an event type" },
 	{ "an event of an unknown object type", NULL, "events[0].object_type", "\"spaceship\"", NULL, NULL, INVALID,
 	  "$.events[0].object_type", "object_type" },
+	{ "a price marked deleted (prices are never deleted)", NULL, "objects.price[0].deleted", "true", NULL, NULL,
+	  INVALID, "$.objects.price[0].deleted", "never deleted" },
+	{ "a declining card without its decline code", NULL, NULL, NULL, edit_declining_card, NULL, INVALID,
+	  "$.objects.payment_method[0].card.decline_code", "decline_code" },
+	{ "a negative quantity", NULL, "objects.subscription_item[0].quantity", "-1", NULL, NULL, INVALID,
+	  "$.objects.subscription_item[0].quantity", "outside" },
+	{ "a balance transaction whose source is a customer", NULL, "objects.balance_transaction[0].source",
+	  "\"cus_fake_00000001\"", NULL, NULL, INVALID, "$.objects.balance_transaction[0].source", "charge or refund" },
 	{ "a created time of INT64_MAX (only period ends may be never)", NULL, "objects.customer[0].created",
 	  "9223372036854775807", NULL, NULL, INVALID, "$.objects.customer[0].created", "outside" },
 	{ "pending_webhooks without a retry on the timeline", NULL, "events[0].pending_webhooks", "1", NULL, NULL,
