@@ -915,6 +915,19 @@ static void test_snapshot_file_save_load(void **state)
 	same_text(save_str(h, q, FAKE_JSON_PRETTY), second, "loaded from the replaced file");
 	check_ok(q, fake_processor_load(q, path));
 
+	/* a bare file name: saved in the current directory (whose sync needs
+	 * no slash to find it) */
+	char cwd[4096];
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(dir), 0);
+	int bare = fake_processor_save(p, "bare.json", 0);
+	const char *bare_text = bare == 0 ? read_file(h, "bare.json") : NULL;
+	int removed = unlink("bare.json");
+	assert_int_equal(chdir(cwd), 0);
+	check_ok(p, bare);
+	same_text(bare_text, save_str(h, p, 0), "a file saved by its bare name");
+	assert_int_equal(removed, 0);
+
 	/* a directory that does not exist */
 	char *nowhere = path_in(h, dir, "missing/state.json");
 	check_fails(p, fake_processor_save(p, nowhere, 0), FAKE_EIO, "io_error", "path");
