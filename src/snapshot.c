@@ -667,6 +667,7 @@ typedef struct load {
 	int status;              /* first failure: FAKE_EINVAL or FAKE_ENOMEM */
 	const char *code;        /* snapshot_invalid or snapshot_version */
 	char message[256];
+	uint64_t last_line;      /* the highest il_fake_ number seen: the line counter is at least that */
 } load;
 
 #if defined(__GNUC__)
@@ -1055,6 +1056,12 @@ static void *record_parse(load *l, json_t *r, fake_object_type type, size_t pos,
 		return fail(l, "id '%s' is not a %s id", id, fake__object_type_name(type)), NULL;
 	}
 	o->id = id;
+	const char *line = fake__object_prefix(FAKE_OBJECT_INVOICE_LINE);
+	if (type == FAKE_OBJECT_INVOICE_LINE && strncmp(id, line, strlen(line)) == 0) {
+		uint64_t number = strtoull(id + strlen(line), NULL, 10);
+		if (number > l->last_line)
+			l->last_line = number;
+	}
 	path_pop(l, mark);
 	v = member(l, r, "created");
 	if (!v)
@@ -1476,6 +1483,11 @@ static bool counters_parse(load *l, json_t *counters)
 		if (type != FAKE_OBJECT_INVOICE_LINE && (uint64_t)n != len)
 			return path_push(l, ".%s", name),
 			       fail(l, "%s is %lld, but there are %zu %s records", name, (long long)n, len, name);
+		/* Lines are not stored, but their numbers must not come again. */
+		if (type == FAKE_OBJECT_INVOICE_LINE && (uint64_t)n < l->last_line)
+			return path_push(l, ".%s", name),
+			       fail(l, "%s is %lld, but a line is numbered %llu", name, (long long)n,
+				    (unsigned long long)l->last_line);
 		l->q->counters[type] = (uint64_t)n;
 		names[type] = name;
 	}

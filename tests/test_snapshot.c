@@ -1354,6 +1354,8 @@ static const bad bad_inputs[] = {
 	  "$.objects.subscription_item[0].quantity", "outside" },
 	{ "a balance transaction whose source is a customer", NULL, "objects.balance_transaction[0].source",
 	  "\"cus_fake_00000001\"", NULL, NULL, INVALID, "$.objects.balance_transaction[0].source", "charge or refund" },
+	{ "a line counter below the lines already numbered", NULL, "counters.line_item", "0", NULL, NULL, INVALID,
+	  "$.counters.line_item", "a line is numbered" },
 	{ "a created time of INT64_MAX (only period ends may be never)", NULL, "objects.customer[0].created",
 	  "9223372036854775807", NULL, NULL, INVALID, "$.objects.customer[0].created", "outside" },
 	{ "pending_webhooks without a retry on the timeline", NULL, "events[0].pending_webhooks", "1", NULL, NULL,
