@@ -32,7 +32,11 @@
 #define FORMAT_NAME "libfake-snapshot"
 #define AMOUNT_MAX INT64_C(100000000000000000) /* 1e17: 1e9 units of the largest price */
 #define QUANTITY_MAX INT64_C(1000000000)
-#define COUNT_MAX 1000000u
+#define COUNT_MAX 1000000000u /* unsigned counts: a quarter of UINT_MAX, room to grow after a load */
+/* Counters (requests, the timeline's sequence, ids, deliveries): far above
+ * anything a run reaches, and far enough below INT64_MAX that one more
+ * can always be saved again. */
+#define COUNTER_MAX INT64_C(1000000000000000)
 #define PATH_MAX_LEN 200
 
 /* ---- the field tables ----------------------------------------------------- */
@@ -47,7 +51,7 @@ typedef enum kind {
 	K_INT,   /* int in [0, arg] */
 	K_UINT,  /* unsigned int in [0, arg] */
 	K_ENUM,  /* an enum (unsigned int) in [0, arg], saved as names[value] */
-	K_U64,   /* uint64_t in [0, INT64_MAX] */
+	K_U64,   /* uint64_t in [0, COUNTER_MAX] */
 	K_BOOL,
 	K_META,  /* const fake_metadata *, never NULL */
 	K_PRICE, /* const struct fake_price *: the live price, by id */
@@ -930,7 +934,7 @@ static bool field_parse(load *l, json_t *v, void *o, const field *f)
 		}
 		return fail(l, "%s must be one of %s ... %s", f->name, f->names[0], f->names[f->arg]);
 	case K_U64:
-		if (!get_int(l, v, f->name, 0, INT64_MAX, &n))
+		if (!get_int(l, v, f->name, 0, COUNTER_MAX, &n))
 			return false;
 		*AT(o, f, uint64_t) = (uint64_t)n;
 		return true;
@@ -1476,7 +1480,7 @@ static bool counters_parse(load *l, json_t *counters)
 		const char *name = fake__object_type_name(type);
 		int64_t n = 0;
 		size_t len = l->q->tables[type].len;
-		if (!get_member_int(l, counters, name, 0, INT64_MAX, &n))
+		if (!get_member_int(l, counters, name, 0, COUNTER_MAX, &n))
 			return false;
 		/* A stored type's counter is its table's length: the number of
 		 * its next object is its place in the table, plus one. */
@@ -1528,11 +1532,11 @@ static bool document_parse(load *l, json_t *doc)
 	if (!json_is_object(clock))
 		return fail(l, "must be an object");
 	if (!get_member_int(l, clock, "now", q->options.epoch, FAKE_TIME_MAX, &q->timeline.now) ||
-	    !get_member_int(l, clock, "next_seq", 0, INT64_MAX, &next_seq) ||
+	    !get_member_int(l, clock, "next_seq", 0, COUNTER_MAX, &next_seq) ||
 	    !only(l, clock, clock_members, FAKE__COUNT(clock_members)))
 		return false;
 	path_pop(l, mark);
-	if (!get_member_int(l, doc, "requests", 0, INT64_MAX, &requests) || !get_hex64(l, doc, "prng", &q->prng))
+	if (!get_member_int(l, doc, "requests", 0, COUNTER_MAX, &requests) || !get_hex64(l, doc, "prng", &q->prng))
 		return false;
 	q->requests = (uint64_t)requests;
 	if (requests)
