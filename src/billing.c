@@ -151,7 +151,7 @@ static struct fake_invoice *invoice_for(fake_processor *p, fake__ctx *ctx, const
 	spec.line_count = count;
 	spec.pending_items = true;
 	spec.auto_advance = auto_advance;
-	spec.finalize_at = p->timeline.now + p->options.billing.finalize_delay;
+	spec.finalize_at = fake__now(p) + p->options.billing.finalize_delay;
 	struct fake_invoice *inv = NULL;
 	return fake__invoice_new(&inv, p, ctx, &spec) ? NULL : inv;
 }
@@ -202,9 +202,9 @@ int fake__subscription_end(fake_processor *p, fake__ctx *ctx, struct fake_subscr
 {
 	struct fake_subscription next = *sub;
 	next.status = status;
-	next.ended_at = p->timeline.now;
+	next.ended_at = fake__now(p);
 	if (status == FAKE_SUB_CANCELED && !next.canceled_at)
-		next.canceled_at = p->timeline.now;
+		next.canceled_at = fake__now(p);
 	next.cancel_at_period_end = false;
 	int rc = status == FAKE_SUB_CANCELED ? fake__event_emit(p, ctx, FAKE__EVT_SUBSCRIPTION_DELETED, &next, NULL, NULL, 0)
 					     : emit_updated(p, ctx, sub, &next);
@@ -223,7 +223,7 @@ static int send_upcoming(fake_processor *p, fake__ctx *ctx, struct fake_subscrip
 {
 	int64_t at = 0;
 	int64_t renewal = upcoming_renewal(p, sub, &at);
-	if (!renewal || p->timeline.now < at || p->timeline.now >= renewal)
+	if (!renewal || fake__now(p) < at || fake__now(p) >= renewal)
 		return 0;
 	/* Without events (synthesize_events off, a quiet advance) the notice
 	 * still counts as sent, but no preview is built for nothing. */
@@ -266,7 +266,7 @@ int fake__subscription_start(fake_processor *p, fake__ctx *ctx, struct fake_subs
 	/* A trial that ends within three days warns at once, after the $0
 	 * invoice's events (docs/billing.md); invoice.upcoming follows when
 	 * it is owed already (a trial exactly upcoming_days long). */
-	if (trial && sub->trial_end - p->timeline.now <= TRIAL_WILL_END_LEAD) {
+	if (trial && sub->trial_end - fake__now(p) <= TRIAL_WILL_END_LEAD) {
 		next = *sub;
 		next.trial_will_end_done = true;
 		if (fake__event_emit(p, ctx, FAKE__EVT_SUBSCRIPTION_TRIAL_WILL_END, &next, NULL, NULL, 0) ||
@@ -310,7 +310,7 @@ int fake__subscription_start(fake_processor *p, fake__ctx *ctx, struct fake_subs
  * delay, or at once when `immediate`, for an update that ends it). */
 int fake__subscription_end_trial(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub, bool immediate)
 {
-	int64_t now = p->timeline.now;
+	int64_t now = fake__now(p);
 	if (!has_payment_method(p, sub) && sub->collection_method == FAKE_COLLECT_CHARGE_AUTOMATICALLY) {
 		if (sub->trial_missing_payment_method == FAKE_TRIAL_END_CANCEL)
 			return fake__subscription_end(p, ctx, sub, FAKE_SUB_CANCELED);
@@ -362,8 +362,8 @@ int fake__subscription_invoice_now(fake_processor *p, fake__ctx *ctx, struct fak
 			only[n++] = sub->items[i];
 	metered.items = only;
 	metered.item_count = n;
-	if (cycle_lines(&lines, &count, p, &metered, sub->current_period_start, p->timeline.now,
-			sub->current_period_start, p->timeline.now, false))
+	if (cycle_lines(&lines, &count, p, &metered, sub->current_period_start, fake__now(p),
+			sub->current_period_start, fake__now(p), false))
 		return p->error->status;
 	/* Nothing to bill: no invoice (as Stripe, which skips empty invoices here). */
 	const fake__table *items = &p->tables[FAKE_OBJECT_INVOICE_ITEM];
@@ -375,7 +375,7 @@ int fake__subscription_invoice_now(fake_processor *p, fake__ctx *ctx, struct fak
 	if (!count && !pending)
 		return 0;
 	struct fake_invoice *inv =
-		invoice_for(p, ctx, sub, reason, lines, count, sub->current_period_start, p->timeline.now, false);
+		invoice_for(p, ctx, sub, reason, lines, count, sub->current_period_start, fake__now(p), false);
 	if (!inv)
 		return p->error->status;
 	struct fake_subscription next = *sub;
@@ -387,7 +387,7 @@ int fake__subscription_invoice_now(fake_processor *p, fake__ctx *ctx, struct fak
 
 int fake__subscription_resume(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub)
 {
-	int64_t now = p->timeline.now;
+	int64_t now = fake__now(p);
 	struct fake_subscription next = *sub;
 	next.status = FAKE_SUB_ACTIVE;
 	next.billing_cycle_anchor = now;
@@ -437,7 +437,7 @@ static int renew(fake_processor *p, fake__ctx *ctx, struct fake_subscription *su
 
 int fake__subscription_due(fake_processor *p, fake__ctx *ctx, struct fake_subscription *sub)
 {
-	int64_t now = p->timeline.now;
+	int64_t now = fake__now(p);
 	switch (sub->status) {
 	case FAKE_SUB_INCOMPLETE: {
 		if (now < sub->obj.created + INCOMPLETE_EXPIRY)
@@ -685,6 +685,11 @@ int fake_subscription_advance(fake_processor *p, const char *id, int64_t days, i
 	void *found = NULL;
 	if (id && fake__store_get(&found, p, FAKE_OBJECT_SUBSCRIPTION, id, "id"))
 		return p->error->status;
+	const struct fake_test_clock *clock = found ? fake__test_clock_of(p, found) : NULL;
+	if (clock)
+		return fake__error_set(p, FAKE_EINVAL, "", "id",
+				       "The subscription '%s' lives on the test clock %s, which the processor clock does not move: advance that clock (fake_test_clock_advance).",
+				       id, clock->obj.id);
 	if (days < 0 || seconds < 0)
 		return fake__error_set(p, FAKE_EINVAL, "", days < 0 ? "days" : "seconds",
 				       "Invalid %s: %lld is negative; time only moves forward.", days < 0 ? "days" : "seconds",
@@ -697,6 +702,9 @@ int fake_subscription_advance(fake_processor *p, const char *id, int64_t days, i
 	p->quiet = false;
 	return rc;
 }
+
+static int transition(fake_processor *p, struct fake_subscription *sub, fake_subscription_status status,
+		      bool synthesize);
 
 int fake_subscription_transition(const fake_subscription **out, fake_processor *p, const char *id,
 				 fake_subscription_status status, bool synthesize)
@@ -719,6 +727,21 @@ int fake_subscription_transition(const fake_subscription **out, fake_processor *
 		return fake__error_set(p, FAKE_ESTATE, "", "", "The subscription '%s' has ended (%s); it cannot move to %s.",
 				       sub->obj.id, fake_subscription_status_string(sub->status),
 				       fake_subscription_status_string(status));
+	/* It happens at the time of the clock the subscription lives on. */
+	fake__timeline *outer = p->clock;
+	bool fixed = p->clock_fixed;
+	fake__clock_enter(p, fake__test_clock_of(p, &sub->obj));
+	int rc = transition(p, sub, status, synthesize);
+	p->clock = outer;
+	p->clock_fixed = fixed;
+	if (!rc && out)
+		*out = sub;
+	return rc;
+}
+
+static int transition(fake_processor *p, struct fake_subscription *sub, fake_subscription_status status,
+		      bool synthesize)
+{
 	fake__txn txn;
 	fake__txn_begin(p, &txn);
 	fake__ctx ctx;
@@ -730,20 +753,18 @@ int fake_subscription_transition(const fake_subscription **out, fake_processor *
 	struct fake_subscription next = *sub;
 	next.status = status;
 	if (status == FAKE_SUB_CANCELED || status == FAKE_SUB_INCOMPLETE_EXPIRED) {
-		next.ended_at = p->timeline.now;
+		next.ended_at = fake__now(p);
 		if (status == FAKE_SUB_CANCELED && !next.canceled_at)
-			next.canceled_at = p->timeline.now;
+			next.canceled_at = fake__now(p);
 		next.cancel_at_period_end = false;
 	}
-	if (sub->status == FAKE_SUB_TRIALING && status != FAKE_SUB_TRIALING && sub->trial_end > p->timeline.now)
-		next.trial_end = p->timeline.now;
+	if (sub->status == FAKE_SUB_TRIALING && status != FAKE_SUB_TRIALING && sub->trial_end > fake__now(p))
+		next.trial_end = fake__now(p);
 	if (status != sub->status && (emit_updated(p, &ctx, sub, &next) || fake__subscription_commit(p, sub, &next))) {
 		int rc = p->error->status;
 		fake__txn_rollback(p, &txn);
 		return rc;
 	}
 	fake__event_deliver(p);
-	if (out)
-		*out = sub;
 	return 0;
 }

@@ -3,6 +3,11 @@
  * time, then by the order it was scheduled. Advancing pops due work in that
  * order, sets the clock to each piece's due time, and runs it. Nothing here
  * reads the real time.
+ *
+ * The processor clock has one timeline; each test clock has its own
+ * (test_clock.c), which only its advances run. One sequence numbers the
+ * jobs of all of them, so a transaction's rollback drops exactly the jobs
+ * it scheduled, wherever they went.
  */
 #include "private.h"
 
@@ -51,13 +56,12 @@ static void sift_down(fake__job *heap, size_t len, size_t i)
 	}
 }
 
-int fake__timeline_push(fake_processor *p, const fake__job *job)
+int fake__timeline_push(fake_processor *p, fake__timeline *t, const fake__job *job)
 {
-	fake__timeline *t = &p->timeline;
 	if (fake__grow(p, (void **)&t->heap, &t->cap, t->len + 1, sizeof(*t->heap)))
 		return FAKE_ENOMEM;
 	t->heap[t->len] = *job;
-	t->heap[t->len].seq = t->seq++;
+	t->heap[t->len].seq = p->job_seq++;
 	sift_up(t->heap, t->len++);
 	return 0;
 }
@@ -92,7 +96,7 @@ int fake_clock_schedule(fake_processor *p, int64_t at, fake_clock_fn fn, void *u
 	if (check_time(p, at, "at"))
 		return p->error->status;
 	fake__job job = { at, 0, FAKE__JOB_CALLBACK, fn, user_data };
-	if (fake__timeline_push(p, &job))
+	if (fake__timeline_push(p, &p->timeline, &job))
 		return FAKE_ENOMEM;
 	fake__error_clear(p);
 	return 0;
@@ -101,7 +105,7 @@ int fake_clock_schedule(fake_processor *p, int64_t at, fake_clock_fn fn, void *u
 int fake__timeline_schedule(fake_processor *p, int64_t due, fake__job_kind kind, void *object)
 {
 	fake__job job = { due, 0, kind, NULL, object };
-	if (fake__timeline_push(p, &job))
+	if (fake__timeline_push(p, p->clock, &job))
 		return fake__error_nomem(p);
 	return 0;
 }
@@ -110,31 +114,28 @@ int fake__timeline_reschedule(fake_processor *p, int64_t due, fake__job_kind kin
 {
 	if (due > FAKE_TIME_MAX)
 		due = 0; /* never reached */
-	if (due && due < p->timeline.now)
-		due = p->timeline.now;
+	if (due && due < fake__now(p))
+		due = fake__now(p);
 	if (due && due != *job_due && fake__timeline_schedule(p, due, kind, object))
 		return p->error->status;
 	*job_due = due;
 	return 0;
 }
 
-int fake_clock_advance_to(fake_processor *p, int64_t unix_time)
+int fake__timeline_run(fake_processor *p, fake__timeline *t, int64_t until)
 {
-	if (!p)
-		return FAKE_EINVAL;
-	fake__timeline *t = &p->timeline;
-	if (t->advancing)
-		return fake__error_set(p, FAKE_ESTATE, "", "",
-				       "The clock is already advancing: it cannot be advanced from work it is running.");
-	if (check_time(p, unix_time, "unix_time"))
-		return p->error->status;
-
+	fake__timeline *outer = p->clock;
+	bool outer_fixed = p->clock_fixed;
 	t->advancing = true;
 	p->depth++;
 	int rc = 0;
-	while (t->len && t->heap[0].due <= unix_time) {
+	while (t->len && t->heap[0].due <= until) {
 		fake__job job = pop(t);
 		t->now = job.due;
+		/* Each piece runs on this timeline's time; callbacks and
+		 * webhook retries may call operations, which choose their own. */
+		p->clock = t;
+		p->clock_fixed = true;
 		if (job.kind == FAKE__JOB_CALLBACK) {
 			job.fn(p, job.due, job.object);
 			continue;
@@ -143,19 +144,34 @@ int fake_clock_advance_to(fake_processor *p, int64_t unix_time)
 			fake__webhook_retry(p, job.object);
 			continue;
 		}
-		rc = fake__billing_run(p, &job);
+		rc = job.kind == FAKE__JOB_TEST_CLOCK ? fake__test_clock_expire(p, job.object) : fake__billing_run(p, &job);
 		if (rc) {
-			/* Nothing of it happened (billing.c rolled it back): it is
-			 * still due, and the clock stops at its due time. */
+			/* Nothing of it happened (it was rolled back): it is still
+			 * due, and the clock stops at its due time. */
 			t->heap[t->len] = job;
 			sift_up(t->heap, t->len++);
 			break;
 		}
 	}
 	if (!rc)
-		t->now = unix_time;
+		t->now = until;
 	p->depth--;
 	t->advancing = false;
+	p->clock = outer;
+	p->clock_fixed = outer_fixed;
+	return rc;
+}
+
+int fake_clock_advance_to(fake_processor *p, int64_t unix_time)
+{
+	if (!p)
+		return FAKE_EINVAL;
+	if (p->timeline.advancing)
+		return fake__error_set(p, FAKE_ESTATE, "", "",
+				       "The clock is already advancing: it cannot be advanced from work it is running.");
+	if (check_time(p, unix_time, "unix_time"))
+		return p->error->status;
+	int rc = fake__timeline_run(p, &p->timeline, unix_time);
 	if (!rc)
 		fake__error_clear(p);
 	return rc;
@@ -175,31 +191,55 @@ int fake_clock_advance(fake_processor *p, int64_t seconds)
 	return fake_clock_advance_to(p, p->timeline.now + seconds);
 }
 
-void fake__timeline_rollback(fake_processor *p, uint64_t seq)
+static void drop_from(fake__timeline *t, uint64_t seq)
 {
-	fake__timeline *t = &p->timeline;
-	if (t->seq == seq)
-		return;
 	size_t kept = 0;
 	for (size_t i = 0; i < t->len; i++)
 		if (t->heap[i].seq < seq)
 			t->heap[kept++] = t->heap[i];
+	if (kept == t->len)
+		return;
 	t->len = kept;
 	for (size_t i = kept / 2; i-- > 0;)
 		sift_down(t->heap, t->len, i);
-	t->seq = seq;
+}
+
+void fake__timeline_rollback(fake_processor *p, uint64_t seq)
+{
+	if (p->job_seq == seq)
+		return;
+	drop_from(&p->timeline, seq);
+	for (size_t i = 0; i < p->clock_timeline_count; i++)
+		drop_from(p->clock_timelines[i], seq);
+	p->job_seq = seq;
+}
+
+void fake__timeline_empty(fake__timeline *t, int64_t now)
+{
+	t->len = 0;
+	t->advancing = false;
+	t->now = now;
 }
 
 void fake__timeline_clear(fake_processor *p)
 {
-	p->timeline.len = 0;
-	p->timeline.seq = 0;
-	p->timeline.advancing = false;
-	p->timeline.now = p->options.epoch;
+	fake__timeline_empty(&p->timeline, p->options.epoch);
+	for (size_t i = 0; i < p->clock_timeline_count; i++)
+		fake__timeline_empty(p->clock_timelines[i], 0);
+	p->job_seq = 0;
+	p->clock = &p->timeline;
+	p->clock_fixed = true; /* outside operations, the processor clock */
 }
 
 void fake__timeline_free(fake_processor *p)
 {
+	for (size_t i = 0; i < p->clock_timeline_count; i++) {
+		fake__free(p, p->clock_timelines[i]->heap);
+		fake__free(p, p->clock_timelines[i]);
+	}
+	fake__free(p, p->clock_timelines);
+	p->clock_timelines = NULL;
+	p->clock_timeline_count = 0;
 	fake__free(p, p->timeline.heap);
 	p->timeline.heap = NULL;
 	p->timeline.cap = 0;

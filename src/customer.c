@@ -30,13 +30,13 @@ static int not_attached(fake_processor *p, const char *pm_id)
 			       pm_id);
 }
 
-static int no_test_clock(fake_processor *p, const char *id, const char *param)
+/* The live test clock `id` names, for a customer to live on or a list to filter by. */
+static int find_clock(struct fake_test_clock **out, fake_processor *p, const char *id)
 {
-	int rc = fake__check_id(p, id, param);
-	if (rc)
-		return rc;
-	/* Test clocks arrive with the test-clock issue; until then none exists. */
-	return fake__error_set(p, FAKE_ENOTFOUND, "resource_missing", param, "No such test_clock: '%s'", id);
+	void *found = NULL;
+	int rc = fake__store_get_live(&found, p, FAKE_OBJECT_TEST_CLOCK, id, "test_clock");
+	*out = found;
+	return rc;
 }
 
 static int create(void *out, fake_processor *p, fake__ctx *ctx)
@@ -47,8 +47,12 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	    check_fields(p, params->email, params->name, params->description, params->phone) ||
 	    fake__metadata_check(p, params->metadata, params->metadata_count))
 		return p->error->status;
-	if (params->test_clock)
-		return no_test_clock(p, params->test_clock, "test_clock");
+	struct fake_test_clock *clock = NULL;
+	if (params->test_clock) {
+		if (find_clock(&clock, p, params->test_clock))
+			return p->error->status;
+		fake__clock_enter(p, clock); /* the customer is created at the clock's frozen_time */
+	}
 	if (params->default_payment_method) {
 		if (fake__check_id(p, params->default_payment_method, "invoice_settings[default_payment_method]"))
 			return p->error->status;
@@ -70,6 +74,8 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	c->phone = copy_field(p, params->phone, &ok);
 	if (pm && params->default_payment_method)
 		c->default_payment_method = pm->obj.id;
+	if (clock)
+		c->test_clock = clock->obj.id;
 	if (!ok)
 		return fake__error_nomem(p);
 	if (fake__metadata_merge(&c->metadata, p, &fake__metadata_empty, params->metadata, params->metadata_count,
@@ -194,13 +200,8 @@ int fake_customer_set_default_payment_method(const fake_customer **out, fake_pro
 			    set_default);
 }
 
-static int delete(void *out, fake_processor *p, fake__ctx *ctx)
+int fake__customer_delete(fake_processor *p, fake__ctx *ctx, struct fake_customer *c)
 {
-	void *found = NULL;
-	if (fake__store_get_live(&found, p, FAKE_OBJECT_CUSTOMER, ctx->call.id, "id"))
-		return p->error->status;
-	struct fake_customer *c = found;
-
 	/* Stripe cancels the customer's subscriptions and detaches its
 	 * payment methods. */
 	const fake__table *subs = &p->tables[FAKE_OBJECT_SUBSCRIPTION];
@@ -227,9 +228,16 @@ static int delete(void *out, fake_processor *p, fake__ctx *ctx)
 	struct fake_customer next = *c;
 	next.default_payment_method = NULL;
 	next.obj.flags |= FAKE__DELETED;
-	if (fake__object_commit(p, c, &next))
+	return fake__object_commit(p, c, &next);
+}
+
+static int delete(void *out, fake_processor *p, fake__ctx *ctx)
+{
+	void *found = NULL;
+	if (fake__store_get_live(&found, p, FAKE_OBJECT_CUSTOMER, ctx->call.id, "id") ||
+	    fake__customer_delete(p, ctx, found))
 		return p->error->status;
-	*(const fake_customer **)out = c;
+	*(const fake_customer **)out = found;
 	return 0;
 }
 
@@ -238,11 +246,16 @@ int fake_customer_delete(const fake_customer **out, fake_processor *p, const cha
 	return fake__op_run(p, FAKE_OP_DELETE_CUSTOMER, id, NULL, request, out, delete);
 }
 
-static bool list_filter(const fake__object *o, const void *ctx)
+typedef struct list_filter {
+	const char *email;
+	const char *clock; /* the customers of this clock; NULL: of none */
+} list_filter;
+
+static bool list_match(const fake__object *o, const void *ctx)
 {
-	const fake_customer_list_params *params = ctx;
+	const list_filter *f = ctx;
 	const struct fake_customer *c = (const struct fake_customer *)o;
-	return !params->email || (c->email && strcmp(c->email, params->email) == 0);
+	return (!f->email || (c->email && strcmp(c->email, f->email) == 0)) && fake__same(c->test_clock, f->clock);
 }
 
 static int list(void *out, fake_processor *p, fake__ctx *ctx)
@@ -252,9 +265,14 @@ static int list(void *out, fake_processor *p, fake__ctx *ctx)
 	if (fake__check_version(p, params->version, FAKE_CUSTOMER_LIST_PARAMS_VERSION, "fake_customer_list_params") ||
 	    fake__check_string(p, params->email, FAKE_CUSTOMER_EMAIL_MAX, "email"))
 		return p->error->status;
-	if (params->test_clock)
-		return no_test_clock(p, params->test_clock, "test_clock");
-	return fake__list_page(out, p, FAKE_OBJECT_CUSTOMER, &params->page, params->email ? list_filter : NULL, params);
+	list_filter f = { params->email, NULL };
+	if (params->test_clock) {
+		struct fake_test_clock *clock = NULL;
+		if (find_clock(&clock, p, params->test_clock))
+			return p->error->status;
+		f.clock = clock->obj.id;
+	}
+	return fake__list_page(out, p, FAKE_OBJECT_CUSTOMER, &params->page, list_match, &f);
 }
 
 int fake_customer_list(fake_list *out, fake_processor *p, const fake_customer_list_params *params,

@@ -31,6 +31,8 @@ static const struct status_info {
 	{ FAKE_ESIGNATURE, "FAKE_ESIGNATURE", "the webhook signature did not verify", "signature_verification_error",
 	  400 },
 	{ FAKE_EIO, "FAKE_EIO", "a file could not be read or written", "api_error", 500 },
+	{ FAKE_ETIMEOUT, "FAKE_ETIMEOUT", "a test clock did not get ready in time", "test_clock_timeout", 0 },
+	{ FAKE_ECLOCKFAILED, "FAKE_ECLOCKFAILED", "a test clock failed to advance", "test_clock_failed", 0 },
 	{ FAKE_ITEROVER, "FAKE_ITEROVER", "no more items", "", 0 },
 };
 

@@ -56,6 +56,11 @@ static const char *const type_names[FAKE__EVT_COUNT] = {
 	[FAKE__EVT_INVOICE_UPCOMING] = "invoice.upcoming",
 	[FAKE__EVT_INVOICEITEM_CREATED] = "invoiceitem.created",
 	[FAKE__EVT_INVOICEITEM_DELETED] = "invoiceitem.deleted",
+	[FAKE__EVT_TEST_CLOCK_CREATED] = "test_helpers.test_clock.created",
+	[FAKE__EVT_TEST_CLOCK_ADVANCING] = "test_helpers.test_clock.advancing",
+	[FAKE__EVT_TEST_CLOCK_READY] = "test_helpers.test_clock.ready",
+	[FAKE__EVT_TEST_CLOCK_INTERNAL_FAILURE] = "test_helpers.test_clock.internal_failure",
+	[FAKE__EVT_TEST_CLOCK_DELETED] = "test_helpers.test_clock.deleted",
 };
 
 fake_object_type fake__event_object_type(fake__event_type type)
@@ -69,7 +74,7 @@ fake_object_type fake__event_object_type(fake__event_type type)
 		{ "price.", FAKE_OBJECT_PRICE },                        { "payment_intent.", FAKE_OBJECT_PAYMENT_INTENT },
 		{ "charge.", FAKE_OBJECT_CHARGE },                      { "refund.", FAKE_OBJECT_REFUND },
 		{ "setup_intent.", FAKE_OBJECT_SETUP_INTENT },          { "invoiceitem.", FAKE_OBJECT_INVOICE_ITEM },
-		{ "invoice.", FAKE_OBJECT_INVOICE },
+		{ "invoice.", FAKE_OBJECT_INVOICE },                    { "test_helpers.test_clock.", FAKE_OBJECT_TEST_CLOCK },
 	};
 	for (size_t i = 0; i < FAKE__COUNT(carriers); i++)
 		if (strncmp(type_names[type], carriers[i].prefix, strlen(carriers[i].prefix)) == 0)

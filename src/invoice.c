@@ -253,7 +253,7 @@ static int mark_paid(fake_processor *p, fake__ctx *ctx, struct fake_invoice *inv
 	next->status = FAKE_INVOICE_PAID;
 	next->amount_paid = next->amount_due;
 	next->amount_remaining = 0;
-	next->paid_at = p->timeline.now;
+	next->paid_at = fake__now(p);
 	next->next_payment_attempt = 0;
 	/* Stripe: invoice.paid also when marked paid out of band, but
 	 * invoice.payment_succeeded only when a payment attempt succeeds. */
@@ -288,9 +288,9 @@ int fake__invoice_finalize(fake_processor *p, fake__ctx *ctx, struct fake_invoic
 	if (!ok)
 		return fake__error_nomem(p);
 	next.status = FAKE_INVOICE_OPEN;
-	next.finalized_at = p->timeline.now;
+	next.finalized_at = fake__now(p);
 	if (next.collection_method == FAKE_COLLECT_SEND_INVOICE)
-		next.due_date = p->timeline.now + (int64_t)next.days_until_due * DAY;
+		next.due_date = fake__now(p) + (int64_t)next.days_until_due * DAY;
 	if (next.amount_due > 0) {
 		struct fake_payment_intent *pi = NULL;
 		if (fake__payment_intent_new(&pi, p, ctx, next.amount_due, next.currency, next.customer, inv->obj.id,
@@ -300,7 +300,7 @@ int fake__invoice_finalize(fake_processor *p, fake__ctx *ctx, struct fake_invoic
 		/* Automatic collection of an invoice finalized on its own
 		 * (not by the timeline, which collects at once). */
 		if (next.auto_advance && next.collection_method == FAKE_COLLECT_CHARGE_AUTOMATICALLY)
-			next.next_payment_attempt = p->timeline.now + p->options.billing.finalize_delay;
+			next.next_payment_attempt = fake__now(p) + p->options.billing.finalize_delay;
 	}
 	if (fake__event_emit(p, ctx, FAKE__EVT_INVOICE_FINALIZED, &next, NULL, NULL, 0))
 		return p->error->status;
@@ -316,7 +316,7 @@ static int dunning(fake_processor *p, fake__ctx *ctx, struct fake_invoice *inv, 
 {
 	const fake_billing_options *b = &p->options.billing;
 	if (!next->first_failure)
-		next->first_failure = p->timeline.now;
+		next->first_failure = fake__now(p);
 	next->failures = failures;
 	bool exhausted = failures > b->retry_count;
 	next->next_payment_attempt = exhausted ? 0 : next->first_failure + (int64_t)b->retry_days[failures - 1] * DAY;
@@ -394,7 +394,7 @@ int fake__invoice_void(fake_processor *p, fake__ctx *ctx, struct fake_invoice *i
 {
 	struct fake_invoice next = *inv;
 	next.status = FAKE_INVOICE_VOID;
-	next.voided_at = p->timeline.now;
+	next.voided_at = fake__now(p);
 	next.next_payment_attempt = 0;
 	void *found = NULL;
 	if (inv->payment_intent &&
@@ -413,7 +413,7 @@ int fake__invoice_mark_uncollectible(fake_processor *p, fake__ctx *ctx, struct f
 {
 	struct fake_invoice next = *inv;
 	next.status = FAKE_INVOICE_UNCOLLECTIBLE;
-	next.marked_uncollectible_at = p->timeline.now;
+	next.marked_uncollectible_at = fake__now(p);
 	next.next_payment_attempt = 0;
 	if (fake__event_emit(p, ctx, FAKE__EVT_INVOICE_MARKED_UNCOLLECTIBLE, &next, NULL, NULL, 0))
 		return p->error->status;
@@ -443,7 +443,7 @@ int fake__invoice_advance(fake_processor *p, fake__ctx *ctx, struct fake_invoice
 
 int fake__invoice_due(fake_processor *p, fake__ctx *ctx, struct fake_invoice *inv)
 {
-	int64_t now = p->timeline.now;
+	int64_t now = fake__now(p);
 	if (inv->status == FAKE_INVOICE_DRAFT && inv->auto_advance && inv->finalize_at <= now) {
 		/* A draft the subscription left for collection, or one whose
 		 * subscription's collection is paused meanwhile. */
@@ -534,10 +534,10 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	spec.collection_method = c->collection_method;
 	spec.days_until_due = fake__days_until_due(c->collection_method, c->days_until_due);
 	spec.currency = c->currency ? fake__arena_strdup(p, currency, &ok) : NULL;
-	spec.period_start = spec.period_end = p->timeline.now;
+	spec.period_start = spec.period_end = fake__now(p);
 	spec.pending_items = !c->exclude_pending_items;
 	spec.auto_advance = c->auto_advance;
-	spec.finalize_at = p->timeline.now + p->options.billing.finalize_delay;
+	spec.finalize_at = fake__now(p) + p->options.billing.finalize_delay;
 	if (!ok)
 		return fake__error_nomem(p);
 	spec.default_payment_method = pm ? pm->obj.id : NULL;
@@ -599,7 +599,7 @@ static int update(void *out, fake_processor *p, fake__ctx *ctx)
 	if (c->auto_advance != FAKE_FLAG_UNCHANGED) {
 		next.auto_advance = c->auto_advance == FAKE_FLAG_SET;
 		if (next.auto_advance && !inv->auto_advance && inv->status == FAKE_INVOICE_DRAFT)
-			next.finalize_at = p->timeline.now + p->options.billing.finalize_delay;
+			next.finalize_at = fake__now(p) + p->options.billing.finalize_delay;
 	}
 	if (c->default_payment_method)
 		next.default_payment_method = pm ? pm->obj.id : NULL;

@@ -103,7 +103,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	if (check_quantity(p, c->quantity) || fake__check_string(p, c->description, 500, "description") ||
 	    fake__metadata_check(p, c->metadata, c->metadata_count))
 		return p->error->status;
-	int64_t start = c->period_start ? c->period_start : p->timeline.now;
+	int64_t start = c->period_start ? c->period_start : fake__now(p);
 	int64_t end = c->period_end ? c->period_end : start;
 	if (start < 0 || end < start)
 		return fake__error_set(p, FAKE_EINVAL, "", "period[end]",

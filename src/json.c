@@ -1306,7 +1306,7 @@ static const field customer_expandable[] = {
 	PLAIN("discount"),
 	EMBED("invoice_settings", invoice_settings_fields),
 	PLAIN("shipping"),
-	REF("test_clock", 0),
+	REF("test_clock", TYPE(TEST_CLOCK)),
 };
 
 static const field payment_method_card_expandable[] = {
@@ -1429,7 +1429,7 @@ static const field subscription_expandable[] = {
 	REF("pending_setup_intent", TYPE(SETUP_INTENT)),
 	PLAIN("pending_update"),
 	PLAIN("schedule"),
-	REF("test_clock", 0),
+	REF("test_clock", TYPE(TEST_CLOCK)),
 	PLAIN("transfer_data"),
 	EMBED("trial_settings", trial_settings_fields),
 };
@@ -1469,7 +1469,7 @@ static const field invoice_expandable[] = {
 	PLAIN("status_transitions"),
 	REF("subscription", TYPE(SUBSCRIPTION)),
 	PLAIN("subscription_details"),
-	REF("test_clock", 0),
+	REF("test_clock", TYPE(TEST_CLOCK)),
 	PLAIN("total_discount_amounts"),
 	PLAIN("total_tax_amounts"),
 	PLAIN("transfer_data"),
@@ -1498,7 +1498,7 @@ static const field invoice_item_expandable[] = {
 	OBJECT("price", PRICE),
 	REF("subscription", TYPE(SUBSCRIPTION)),
 	PLAIN("tax_rates"),
-	REF("test_clock", 0),
+	REF("test_clock", TYPE(TEST_CLOCK)),
 };
 
 /* Per object type, the fields a path may name. Events, webhook endpoints
@@ -1782,6 +1782,30 @@ static json_t *webhook_endpoint_json(build *b, const void *object)
 	return o;
 }
 
+/* ---- test clock ----------------------------------------------------------------- */
+
+static json_t *test_clock_json(build *b, const void *object)
+{
+	const struct fake_test_clock *c = object;
+	if (c->obj.flags & FAKE__DELETED)
+		return deleted_json(b, c);
+	json_t *o = object_head(b, c);
+	put_int(b, o, "created", c->obj.created);
+	put_int(b, o, "deletes_after", c->deletes_after);
+	put_int(b, o, "frozen_time", c->frozen_time);
+	put_bool(b, o, "livemode", false);
+	put_str(b, o, "name", c->name);
+	put_str(b, o, "status", fake_test_clock_status_name(c->status));
+	json_t *details = new_object(b);
+	if (c->status == FAKE_TEST_CLOCK_ADVANCING) {
+		json_t *advancing = new_object(b);
+		put_int(b, advancing, "target_frozen_time", c->target);
+		put(b, details, "advancing", advancing);
+	}
+	put(b, o, "status_details", details);
+	return o;
+}
+
 static const builder_fn builders[FAKE_OBJECT_TYPE_COUNT] = {
 	[FAKE_OBJECT_CUSTOMER] = customer_json,
 	[FAKE_OBJECT_PAYMENT_METHOD] = payment_method_json,
@@ -1800,6 +1824,7 @@ static const builder_fn builders[FAKE_OBJECT_TYPE_COUNT] = {
 	[FAKE_OBJECT_INVOICE] = invoice_json,
 	[FAKE_OBJECT_INVOICE_LINE] = invoice_line_json,
 	[FAKE_OBJECT_INVOICE_ITEM] = invoice_item_json,
+	[FAKE_OBJECT_TEST_CLOCK] = test_clock_json,
 };
 
 static builder_fn builder_of(const void *object)

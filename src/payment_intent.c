@@ -368,7 +368,7 @@ int fake__payment_intent_cancel(fake_processor *p, fake__ctx *ctx, struct fake_p
 {
 	struct fake_payment_intent next = *pi;
 	next.status = FAKE_PI_CANCELED;
-	next.canceled_at = p->timeline.now;
+	next.canceled_at = fake__now(p);
 	next.cancellation_reason = reason;
 	next.amount_capturable = 0;
 	/* Canceling an authorization releases it: the charge shows it refunded. */

@@ -31,7 +31,7 @@ static const char *fingerprint(fake_processor *p, const char *number)
 
 static int year_now(const fake_processor *p, int *month)
 {
-	fake__date d = fake__date_from_unix(p->timeline.now);
+	fake__date d = fake__date_from_unix(fake__now(p));
 	*month = d.month;
 	return d.year;
 }

@@ -88,6 +88,12 @@ static const fake__op_info ops[FAKE_OP_COUNT] = {
 	[FAKE_OP_UPDATE_INVOICE_ITEM] = { "update_invoice_item", FAKE__RESULT_OBJECT, FAKE_OBJECT_INVOICE_ITEM, 0 },
 	[FAKE_OP_DELETE_INVOICE_ITEM] = { "delete_invoice_item", FAKE__RESULT_OBJECT, FAKE_OBJECT_INVOICE_ITEM, 0 },
 	[FAKE_OP_LIST_INVOICE_ITEMS] = { "list_invoice_items", FAKE__RESULT_LIST, FAKE_OBJECT_INVOICE_ITEM, 0 },
+	[FAKE_OP_CREATE_TEST_CLOCK] = { "create_test_clock", FAKE__RESULT_OBJECT, FAKE_OBJECT_TEST_CLOCK, 0 },
+	[FAKE_OP_RETRIEVE_TEST_CLOCK] = { "retrieve_test_clock", FAKE__RESULT_OBJECT, FAKE_OBJECT_TEST_CLOCK, 0 },
+	[FAKE_OP_LIST_TEST_CLOCKS] = { "list_test_clocks", FAKE__RESULT_LIST, FAKE_OBJECT_TEST_CLOCK, 0 },
+	[FAKE_OP_DELETE_TEST_CLOCK] = { "delete_test_clock", FAKE__RESULT_OBJECT, FAKE_OBJECT_TEST_CLOCK, 0 },
+	[FAKE_OP_ADVANCE_TEST_CLOCK] = { "advance_test_clock", FAKE__RESULT_OBJECT, FAKE_OBJECT_TEST_CLOCK,
+					 1u << FAKE_OUTCOME_INTERNAL_FAILURE },
 };
 
 const fake__op_info *fake__op_get(fake_op op)
@@ -202,14 +208,10 @@ static int run_stub(fake_processor *p, const fake__op_info *info, const fake__st
 	return 0;
 }
 
-int fake__op_run(fake_processor *p, fake_op op, const char *id, const void *params, const fake_request *request,
-		 void *out, fake__op_fn fn)
+static int run(fake_processor *p, fake_op op, const char *id, const void *params, const fake_request *request,
+	       void *out, fake__op_fn fn)
 {
 	const fake__op_info *info = &ops[op];
-	if (out)
-		result_clear(info, out);
-	if (!p)
-		return FAKE_EINVAL;
 
 	/* A call from the application switches the record to the other buffer:
 	 * ids and params it passes from the last record (error.payment_intent
@@ -239,6 +241,7 @@ int fake__op_run(fake_processor *p, fake_op op, const char *id, const void *para
 	ctx.request_id = NULL;
 	ctx.keep = false;
 	ctx.timeline = false;
+	ctx.complete = NULL;
 
 	fake_script script;
 	if (fake__script_take(p, op, &script)) {
@@ -273,5 +276,31 @@ int fake__op_run(fake_processor *p, fake_op op, const char *id, const void *para
 	}
 
 	fake__event_deliver(p);
+	/* A test clock's advance completes after the call that completes it
+	 * committed: its work runs piece by piece, each in its own
+	 * transaction, as on the processor clock. */
+	if (ctx.complete && fake__test_clock_complete(p, ctx.complete)) {
+		result_clear(info, out);
+		return p->error->status;
+	}
 	return 0;
+}
+
+int fake__op_run(fake_processor *p, fake_op op, const char *id, const void *params, const fake_request *request,
+		 void *out, fake__op_fn fn)
+{
+	if (out)
+		result_clear(&ops[op], out);
+	if (!p)
+		return FAKE_EINVAL;
+	/* Every call starts on the processor clock and moves to a test clock
+	 * when it acts on an object that lives on one (fake__clock_follow). */
+	fake__timeline *clock = p->clock;
+	bool fixed = p->clock_fixed;
+	p->clock = &p->timeline;
+	p->clock_fixed = false;
+	int rc = run(p, op, id, params, request, out, fn);
+	p->clock = clock;
+	p->clock_fixed = fixed;
+	return rc;
 }

@@ -228,6 +228,7 @@ typedef struct fake__ctx {
 					  declined payment): keep what the call did */
 	bool timeline;                 /* work the timeline runs: events carry no request */
 	const char *request_id;        /* arena string, set lazily by events */
+	struct fake_test_clock *complete; /* a test clock whose advance completes once this call commits */
 } fake__ctx;
 
 typedef int (*fake__op_fn)(void *out, fake_processor *p, fake__ctx *ctx);
@@ -314,6 +315,11 @@ typedef enum fake__event_type {
 	FAKE__EVT_INVOICE_UPCOMING,
 	FAKE__EVT_INVOICEITEM_CREATED,
 	FAKE__EVT_INVOICEITEM_DELETED,
+	FAKE__EVT_TEST_CLOCK_CREATED,
+	FAKE__EVT_TEST_CLOCK_ADVANCING,
+	FAKE__EVT_TEST_CLOCK_READY,
+	FAKE__EVT_TEST_CLOCK_INTERNAL_FAILURE,
+	FAKE__EVT_TEST_CLOCK_DELETED,
 	FAKE__EVT_COUNT
 } fake__event_type;
 
@@ -374,38 +380,84 @@ typedef enum fake__job_kind {
 	FAKE__JOB_CALLBACK,     /* fn(p, due, user_data) */
 	FAKE__JOB_SUBSCRIPTION, /* billing work of the subscription `object` */
 	FAKE__JOB_INVOICE,      /* billing work of the invoice `object` */
-	FAKE__JOB_WEBHOOK       /* a webhook delivery retry: `object` is a fake__webhook_retry_job */
+	FAKE__JOB_WEBHOOK,      /* a webhook delivery retry: `object` is a fake__webhook_retry_job */
+	FAKE__JOB_TEST_CLOCK    /* the test clock `object` reached deletes_after (processor timeline) */
 } fake__job_kind;
 
 typedef struct fake__job {
 	int64_t due;
-	uint64_t seq;        /* scheduling order: the tie-breaker */
+	uint64_t seq;        /* scheduling order, unique across timelines: the tie-breaker */
 	fake__job_kind kind;
 	fake_clock_fn fn;    /* FAKE__JOB_CALLBACK */
 	void *object;        /* user_data, or the live subscription or invoice */
 } fake__job;
 
+/* A timeline: the processor clock's, or a test clock's (test_clock.c),
+ * whose `now` is the clock's frozen_time. Each holds the work of the
+ * objects that live on it. */
 typedef struct fake__timeline {
 	int64_t now;
 	fake__job *heap;     /* binary min-heap on (due, seq) */
 	size_t len;
 	size_t cap;
-	uint64_t seq;        /* next job sequence number */
 	bool advancing;
 } fake__timeline;
 
-/* Adds a job (its seq assigned here); FAKE_ENOMEM without touching the error record. */
-int fake__timeline_push(fake_processor *p, const fake__job *job);
-/* Schedules billing work for a live object at `due` (billing.c keeps the
+/* Adds a job to `t` (its seq assigned here from the processor's one
+ * sequence); FAKE_ENOMEM without touching the error record. */
+int fake__timeline_push(fake_processor *p, fake__timeline *t, const fake__job *job);
+/* Schedules billing work for a live object at `due` on the current
+ * timeline (p->clock: the one the object lives on; billing.c keeps the
  * object's job_due so that superseded jobs are skipped). */
 int fake__timeline_schedule(fake_processor *p, int64_t due, fake__job_kind kind, void *object);
+/* Runs the work of `t` due up to `until` in (due, seq) order, each piece
+ * with the clock at its due time and p->clock on `t`; then t->now = until.
+ * On a failure the piece is put back and the clock stays at its due time. */
+int fake__timeline_run(fake_processor *p, fake__timeline *t, int64_t until);
 /* Keeps one live job for a billing object: `due` (0: none; clamped to now)
  * becomes its job unless *job_due already names it; *job_due is set to it.
  * Jobs whose due time no longer matches the object's job_due are skipped. */
 int fake__timeline_reschedule(fake_processor *p, int64_t due, fake__job_kind kind, void *object, int64_t *job_due);
+/* Drops the jobs numbered seq and up from every timeline. */
 void fake__timeline_rollback(fake_processor *p, uint64_t seq);
 void fake__timeline_clear(fake_processor *p);
 void fake__timeline_free(fake_processor *p);
+/* Empties a timeline, keeping its memory. */
+void fake__timeline_empty(fake__timeline *t, int64_t now);
+
+/* ---- test clocks (test_clock.c) ------------------------------------------- */
+
+struct fake_test_clock {
+	fake__object obj;                /* created: processor time */
+	const char *name;                /* NULL when not given */
+	int64_t deletes_after;
+	int64_t frozen_time;             /* == its timeline's now while ready */
+	fake_test_clock_status status;
+	int64_t target;                  /* while advancing: target_frozen_time; else 0 */
+	unsigned int polls_left;         /* while advancing: retrievals before it completes */
+	bool fail;                       /* while advancing: completes as internal_failure (scripted) */
+};
+
+/* Gives a stored clock an empty timeline at its frozen_time. */
+int fake__test_clock_prepare(fake_processor *p, const struct fake_test_clock *clock);
+/* The timeline of a test clock (its table position indexes p->clock_timelines). */
+fake__timeline *fake__test_clock_timeline(const fake_processor *p, const struct fake_test_clock *clock);
+/* The test clock an object lives on (through its customer), or NULL. */
+const struct fake_test_clock *fake__test_clock_of(const fake_processor *p, const fake__object *o);
+/* The operation running now runs on `clock`'s time (NULL: the processor
+ * clock's) from here on. */
+void fake__clock_enter(fake_processor *p, const struct fake_test_clock *clock);
+/* Called with each object an operation looks up: the first that lives on a
+ * test clock puts the operation on that clock (docs/test-clocks.md). */
+void fake__clock_follow(fake_processor *p, const fake__object *o);
+/* Runs a clock's advance to its target (the end of an op that completes
+ * it): its work, then ready or internal_failure. */
+int fake__test_clock_complete(fake_processor *p, struct fake_test_clock *clock);
+/* A clock's deletes_after came (processor timeline job). */
+int fake__test_clock_expire(fake_processor *p, struct fake_test_clock *clock);
+/* Deletes a customer and cancels its subscriptions (customer.c), as
+ * fake_customer_delete() does. */
+int fake__customer_delete(fake_processor *p, fake__ctx *ctx, struct fake_customer *c);
 
 /* ---- calendar (calendar.c) ------------------------------------------------ */
 
@@ -942,7 +994,13 @@ struct fake_processor {
 	fake__object *last_snapshot;  /* the last snapshot taken (store.c), shared while unchanged */
 	const void *last_snapshot_of; /* the object it was taken of */
 
-	fake__timeline timeline;
+	fake__timeline timeline;      /* the processor clock's */
+	fake__timeline *clock;        /* the timeline the current work runs on (its now is "now") */
+	bool clock_fixed;             /* the current operation's clock is decided */
+	uint64_t job_seq;             /* next job sequence number, shared by every timeline */
+	fake__timeline **clock_timelines; /* test clock timelines by table position; allocated
+					     ones are kept (and reused) until the processor is freed */
+	size_t clock_timeline_count;
 
 	size_t delivered;             /* events[0..delivered) went to subscribers */
 	bool delivering;
@@ -965,5 +1023,12 @@ struct fake_processor {
 	bool quiet;                   /* timeline work records no events (fake_subscription_advance) */
 	uint64_t prng;
 };
+
+/* The time of the work being done: the processor clock's, or the test
+ * clock's of the objects it acts on. */
+static inline int64_t fake__now(const fake_processor *p)
+{
+	return p->clock->now;
+}
 
 #endif

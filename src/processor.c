@@ -47,7 +47,9 @@ int fake__options_check(const fake_processor_options *o)
 	bool all = a->malloc && a->realloc && a->free;
 	if (o->version != FAKE_PROCESSOR_OPTIONS_VERSION || o->epoch < 0 ||
 	    o->epoch > FAKE_TIME_MAX || o->id_width < 1 || o->id_width > FAKE_ID_WIDTH_MAX ||
-	    (o->block_size && o->block_size < BLOCK_SIZE_MIN) || !(none || all) || check_billing(&o->billing))
+	    (o->block_size && o->block_size < BLOCK_SIZE_MIN) || !(none || all) || check_billing(&o->billing) ||
+	    o->test_clocks.max_clocks < 1 || o->test_clocks.max_clocks > FAKE_TEST_CLOCKS_MAX ||
+	    o->test_clocks.ready_after_retrievals > 1000)
 		return FAKE_EINVAL;
 	return 0;
 }
@@ -115,7 +117,7 @@ static int reset(fake_processor *p, bool preserve_connect)
 {
 	if (!p)
 		return FAKE_EINVAL;
-	if (p->depth || p->delivering || p->timeline.advancing)
+	if (p->depth || p->delivering)
 		return fake__error_set(p, FAKE_ESTATE, "", "",
 				       "The processor cannot be reset from inside a subscriber, stub or clock callback.");
 	initial_state(p, preserve_connect);

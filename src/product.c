@@ -99,7 +99,7 @@ static int update(void *out, fake_processor *p, fake__ctx *ctx)
 		false,
 	};
 	bool any = differs[0] || differs[1] || differs[2] || differs[3];
-	next.updated = any ? p->timeline.now : product->updated;
+	next.updated = any ? fake__now(p) : product->updated;
 	differs[4] = next.updated != product->updated;
 	size_t n;
 	const char *const *changed = fake__event_changed(p, names, differs, FAKE__COUNT(names), &n);

@@ -88,9 +88,10 @@ int fake_script_push(fake_processor *p, fake_op op, const fake_script *script, u
 	case FAKE_OUTCOME_SUCCEED:
 	case FAKE_OUTCOME_DECLINE:
 	case FAKE_OUTCOME_REQUIRES_ACTION:
+	case FAKE_OUTCOME_INTERNAL_FAILURE:
 		if (!(info->outcomes & (1u << script->outcome)))
 			return fake__error_set(p, FAKE_EINVAL, "", "script.outcome",
-					       "Invalid script: %s does not take outcome %d (only operations that charge or check a card take outcomes; script an error instead).",
+					       "Invalid script: %s does not take outcome %d (only operations that charge or check a card take card outcomes, and only advance_test_clock takes internal_failure; script an error instead).",
 					       info->name, (int)script->outcome);
 		break;
 	default:

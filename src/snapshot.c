@@ -112,7 +112,17 @@ static const char *const dunning_invoice_names[] = { [FAKE_DUNNING_LEAVE_OPEN] =
 #define T struct fake_customer
 static const field customer_fields[] = {
 	STR(T, email), STR(T, name), STR(T, description), STR(T, phone), META(T, metadata),
-	REF(T, default_payment_method, FAKE_OBJECT_PAYMENT_METHOD), STR(T, test_clock), AMOUNT(T, balance),
+	REF(T, default_payment_method, FAKE_OBJECT_PAYMENT_METHOD), REF(T, test_clock, FAKE_OBJECT_TEST_CLOCK),
+	AMOUNT(T, balance),
+};
+#undef T
+static const char *const test_clock_status_names[] = { [FAKE_TEST_CLOCK_READY] = "ready",
+						       [FAKE_TEST_CLOCK_ADVANCING] = "advancing",
+						       [FAKE_TEST_CLOCK_INTERNAL_FAILURE] = "internal_failure" };
+#define T struct fake_test_clock
+static const field test_clock_fields[] = {
+	STR(T, name), TIME(T, deletes_after), TIME(T, frozen_time), ENUM(T, status, test_clock_status_names),
+	TIME(T, target), F(T, polls_left, K_UINT, 1000, false), BOOL(T, fail),
 };
 #undef T
 #define T struct fake_payment_method
@@ -266,6 +276,7 @@ static const record_kind kinds[FAKE_OBJECT_TYPE_COUNT] = {
 	[FAKE_OBJECT_INVOICE] = KIND(invoice_fields),
 	[FAKE_OBJECT_INVOICE_LINE] = KIND(invoice_line_fields),
 	[FAKE_OBJECT_INVOICE_ITEM] = KIND(invoice_item_fields),
+	[FAKE_OBJECT_TEST_CLOCK] = KIND(test_clock_fields),
 };
 
 /* Types with a table in "objects" (events have their own member; lines live in invoices). */
@@ -283,6 +294,7 @@ static const char *const job_kinds[] = {
 	[FAKE__JOB_SUBSCRIPTION] = "subscription",
 	[FAKE__JOB_INVOICE] = "invoice",
 	[FAKE__JOB_WEBHOOK] = "webhook_retry",
+	[FAKE__JOB_TEST_CLOCK] = "test_clock_expiry",
 };
 
 /* ---- saving ----------------------------------------------------------------- */
@@ -461,22 +473,41 @@ static int job_order(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* The timeline's billing work and webhook retries in the order they run;
- * clock callbacks are code, not state, and are left out. */
+/* The timelines the state holds: the processor clock's and those of the
+ * test clocks that are not deleted (a deleted clock's never runs). */
+static const fake__timeline *saved_timeline(const fake_processor *p, size_t i)
+{
+	if (i == 0)
+		return &p->timeline;
+	const fake__object *c = p->tables[FAKE_OBJECT_TEST_CLOCK].items[i - 1];
+	return c->flags & FAKE__DELETED ? NULL : fake__test_clock_timeline(p, (const struct fake_test_clock *)c);
+}
+
+/* The work of every timeline and the webhook retries, in one list in the
+ * order (due, seq); which timeline a billing job is on follows from its
+ * object's customer. Clock callbacks are code, not state, and are left out. */
 static json_t *timeline_json(save *s)
 {
-	const fake__timeline *t = &s->p->timeline;
-	fake__job *jobs = t->len ? fake__malloc(s->p, t->len * sizeof(*jobs)) : NULL;
+	const fake_processor *p = s->p;
+	size_t timelines = 1 + p->tables[FAKE_OBJECT_TEST_CLOCK].len, total = 0;
+	for (size_t i = 0; i < timelines; i++) {
+		const fake__timeline *t = saved_timeline(p, i);
+		total += t ? t->len : 0;
+	}
+	fake__job *jobs = total ? fake__malloc(s->p, total * sizeof(*jobs)) : NULL;
 	json_t *a = checked(s, json_array());
-	if ((t->len && !jobs) || !a) {
+	if ((total && !jobs) || !a) {
 		s->failed = true;
 		fake__free(s->p, jobs);
 		return a;
 	}
 	size_t n = 0;
-	for (size_t i = 0; i < t->len; i++)
-		if (t->heap[i].kind != FAKE__JOB_CALLBACK)
-			jobs[n++] = t->heap[i];
+	for (size_t i = 0; i < timelines; i++) {
+		const fake__timeline *t = saved_timeline(p, i);
+		for (size_t k = 0; t && k < t->len; k++)
+			if (t->heap[k].kind != FAKE__JOB_CALLBACK)
+				jobs[n++] = t->heap[k];
+	}
 	if (n)
 		qsort(jobs, n, sizeof(*jobs), job_order);
 	for (size_t i = 0; i < n; i++) {
@@ -514,7 +545,7 @@ static json_t *document_json(save *s)
 	put(s, doc, "version", checked(s, json_integer(FAKE_SNAPSHOT_VERSION)));
 	put(s, doc, "options", options_json(s, &p->options));
 	put(s, clock, "now", checked(s, json_integer(p->timeline.now)));
-	put(s, clock, "next_seq", checked(s, json_integer((json_int_t)p->timeline.seq)));
+	put(s, clock, "next_seq", checked(s, json_integer((json_int_t)p->job_seq)));
 	put(s, doc, "clock", clock);
 	put(s, doc, "requests", checked(s, json_integer((json_int_t)p->requests)));
 	put(s, doc, "prng", checked(s, json_string(prng)));
@@ -539,7 +570,7 @@ static json_t *document_json(save *s)
 
 static int check_call(fake_processor *p)
 {
-	if (p->depth || p->delivering || p->timeline.advancing)
+	if (p->depth || p->delivering)
 		return fake__error_set(p, FAKE_ESTATE, "", "",
 				       "A snapshot cannot be saved or loaded from inside a subscriber, stub, webhook handler or clock callback.");
 	return 0;
@@ -994,7 +1025,7 @@ static bool record_valid(load *l, const fake__object *o)
 {
 	static const bool deletable[FAKE_OBJECT_TYPE_COUNT] = {
 		[FAKE_OBJECT_CUSTOMER] = true,     [FAKE_OBJECT_SUBSCRIPTION_ITEM] = true, [FAKE_OBJECT_INVOICE] = true,
-		[FAKE_OBJECT_INVOICE_ITEM] = true, [FAKE_OBJECT_WEBHOOK_ENDPOINT] = true,
+		[FAKE_OBJECT_INVOICE_ITEM] = true, [FAKE_OBJECT_WEBHOOK_ENDPOINT] = true, [FAKE_OBJECT_TEST_CLOCK] = true,
 	};
 	if (o->flags & FAKE__DELETED && !deletable[o->type])
 		return path_push(l, ".deleted"), fail(l, "a %s is never deleted", fake__object_type_name(o->type));
@@ -1024,6 +1055,17 @@ static bool record_valid(load *l, const fake__object *o)
 	} else if (o->type == FAKE_OBJECT_SUBSCRIPTION_ITEM) {
 		if (((const struct fake_subscription_item *)o)->price->interval == FAKE_INTERVAL_NONE)
 			return path_push(l, ".price"), fail(l, "a subscription item's price is recurring");
+	} else if (o->type == FAKE_OBJECT_TEST_CLOCK) {
+		const struct fake_test_clock *c = (const struct fake_test_clock *)o;
+		bool advancing = c->status == FAKE_TEST_CLOCK_ADVANCING;
+		if (!c->frozen_time)
+			return path_push(l, ".frozen_time"), fail(l, "a test clock's frozen_time is after 0");
+		if (advancing ? c->target <= c->frozen_time : c->target != 0)
+			return path_push(l, ".target"),
+			       fail(l, "an advancing test clock's target is after its frozen_time; other clocks have none");
+		if (!advancing && (c->polls_left || c->fail))
+			return path_push(l, c->fail ? ".fail" : ".polls_left"),
+			       fail(l, "only an advancing test clock awaits polls or a failure");
 	}
 	return true;
 }
@@ -1408,7 +1450,6 @@ static bool timeline_parse(load *l, json_t *jobs, uint64_t next_seq)
 {
 	if (!json_is_array(jobs))
 		return fail(l, "must be an array");
-	fake__timeline *t = &l->q->timeline;
 	fake__job last = { 0, 0, FAKE__JOB_CALLBACK, NULL, NULL };
 	for (size_t i = 0; i < json_array_size(jobs); i++) {
 		size_t mark = path_push(l, "[%zu]", i);
@@ -1417,7 +1458,7 @@ static bool timeline_parse(load *l, json_t *jobs, uint64_t next_seq)
 			return fail(l, "must be an object");
 		fake__job job = { 0, 0, FAKE__JOB_CALLBACK, NULL, NULL };
 		int64_t seq = 0;
-		if (!get_member_int(l, j, "due", t->now, FAKE_TIME_MAX, &job.due) ||
+		if (!get_member_int(l, j, "due", 0, FAKE_TIME_MAX, &job.due) ||
 		    !get_member_int(l, j, "seq", 0, (int64_t)next_seq - 1, &seq))
 			return false;
 		job.seq = (uint64_t)seq;
@@ -1433,18 +1474,28 @@ static bool timeline_parse(load *l, json_t *jobs, uint64_t next_seq)
 			if (job_kinds[k] && strcmp(name, job_kinds[k]) == 0)
 				job.kind = (fake__job_kind)k;
 		if (job.kind == FAKE__JOB_CALLBACK)
-			return fail(l, "kind must be subscription, invoice or webhook_retry");
+			return fail(l, "kind must be subscription, invoice, webhook_retry or test_clock_expiry");
 		path_pop(l, kind_mark);
 		static const char *const object_members[] = { "due", "seq", "kind", "object" };
 		static const char *const retry_members[] = { "due", "seq", "kind", "endpoint", "event", "attempt" };
 		const char *const *members = object_members;
 		size_t member_count = FAKE__COUNT(object_members);
+		fake__timeline *t = &l->q->timeline;
 		if (job.kind != FAKE__JOB_WEBHOOK) {
 			job.object = live_of(l, j, "object",
 					     job.kind == FAKE__JOB_SUBSCRIPTION ? FAKE_OBJECT_SUBSCRIPTION
-										: FAKE_OBJECT_INVOICE);
+					     : job.kind == FAKE__JOB_INVOICE    ? FAKE_OBJECT_INVOICE
+										: FAKE_OBJECT_TEST_CLOCK);
 			if (!job.object)
 				return false;
+			/* Billing work waits on the timeline of the clock its object lives on. */
+			const struct fake_test_clock *clock = job.kind == FAKE__JOB_TEST_CLOCK
+								      ? NULL
+								      : fake__test_clock_of(l->q, job.object);
+			if (clock && clock->obj.flags & FAKE__DELETED)
+				return path_push(l, ".object"), fail(l, "the object lives on a deleted test clock, whose work is not kept");
+			if (clock)
+				t = fake__test_clock_timeline(l->q, clock);
 		} else {
 			fake__webhook_retry_job *r = fake__arena_alloc(l->q, sizeof(*r));
 			if (!r)
@@ -1461,13 +1512,16 @@ static bool timeline_parse(load *l, json_t *jobs, uint64_t next_seq)
 		}
 		if (!only(l, j, members, member_count))
 			return false;
-		t->seq = job.seq;
-		if (fake__timeline_push(l->q, &job))
+		if (job.due < t->now)
+			return path_push(l, ".due"), fail(l, "due is %lld, outside [%lld, %lld]: before its clock's time",
+							  (long long)job.due, (long long)t->now, (long long)FAKE_TIME_MAX);
+		l->q->job_seq = job.seq;
+		if (fake__timeline_push(l->q, t, &job))
 			return nomem(l);
 		last = job;
 		path_pop(l, mark);
 	}
-	t->seq = next_seq;
+	l->q->job_seq = next_seq;
 	return retries_match(l);
 }
 
@@ -1548,6 +1602,11 @@ static bool document_parse(load *l, json_t *doc)
 	path_pop(l, 0);
 	if (!tables_link(l))
 		return false;
+	/* Each test clock's timeline starts at its frozen_time; its work comes with the timeline. */
+	const fake__table *clocks = &q->tables[FAKE_OBJECT_TEST_CLOCK];
+	for (size_t i = 0; i < clocks->len; i++)
+		if (fake__test_clock_prepare(q, (struct fake_test_clock *)clocks->items[i]))
+			return nomem(l);
 	path_pop(l, 0);
 	path_push(l, "$");
 	if (!(v = enter(l, doc, "events", &mark)) || !events_parse(l, v))
@@ -1590,6 +1649,9 @@ static void swap_state(fake_processor *a, fake_processor *b)
 	SWAP(tables);
 	SWAP(counters);
 	SWAP(timeline);
+	SWAP(clock_timelines);
+	SWAP(clock_timeline_count);
+	SWAP(job_seq);
 	SWAP(delivered);
 	SWAP(requests);
 	SWAP(request_id);

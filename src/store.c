@@ -41,6 +41,8 @@ static const struct {
 	[FAKE_OBJECT_INVOICE] = { "invoice", "invoice", "in_fake_", sizeof(struct fake_invoice) },
 	[FAKE_OBJECT_INVOICE_LINE] = { "line_item", "line item", "il_fake_", sizeof(struct fake_invoice_line) },
 	[FAKE_OBJECT_INVOICE_ITEM] = { "invoiceitem", "invoiceitem", "ii_fake_", sizeof(struct fake_invoice_item) },
+	[FAKE_OBJECT_TEST_CLOCK] = { "test_helpers.test_clock", "test_clock", "clock_fake_",
+				     sizeof(struct fake_test_clock) },
 };
 
 const char *fake__object_noun(fake_object_type type)
@@ -85,7 +87,7 @@ void *fake__object_new(fake_processor *p, fake_object_type type, size_t size)
 	p->counters[type] = number;
 	p->created[p->created_len++] = o;
 	o->type = type;
-	o->created = p->timeline.now;
+	o->created = fake__now(p);
 	return o;
 }
 
@@ -132,6 +134,8 @@ int fake__store_get(void **out, fake_processor *p, fake_object_type type, const 
 	if (!o || o->type != type)
 		return fake__error_set(p, FAKE_ENOTFOUND, "resource_missing", param, "No such %s: '%s'",
 				       types[type].noun, id);
+	if (!p->clock_fixed) /* only inside an operation (fake__op_run()) */
+		fake__clock_follow(p, o);
 	*out = o;
 	return 0;
 }
@@ -203,7 +207,7 @@ void fake__txn_begin(fake_processor *p, fake__txn *txn)
 void fake__txn_savepoint(fake_processor *p, fake__txn *txn)
 {
 	txn->arena = fake__arena_mark_get(p);
-	txn->job_seq = p->timeline.seq;
+	txn->job_seq = p->job_seq;
 	txn->created = p->created_len;
 	txn->undo = p->undo.len;
 	txn->undo_bytes = p->undo.bytes_len;

@@ -111,7 +111,7 @@ static int set_store(fake_processor *p, struct fake_subscription *next, const it
 static int prorate(fake_processor *p, fake__ctx *ctx, const struct fake_subscription *sub,
 		   const struct fake_subscription_item *old, const struct fake_subscription_item *now)
 {
-	int64_t t = p->timeline.now, start = sub->current_period_start, end = sub->current_period_end;
+	int64_t t = fake__now(p), start = sub->current_period_start, end = sub->current_period_end;
 	if (t <= start || t >= end)
 		return 0;
 	char text[256];
@@ -231,10 +231,10 @@ static int change_items(fake_processor *p, fake__ctx *ctx, const struct fake_sub
 
 static int check_time_param(fake_processor *p, int64_t t, const char *param)
 {
-	if (t <= p->timeline.now || t > FAKE_TIME_MAX)
+	if (t <= fake__now(p) || t > FAKE_TIME_MAX)
 		return fake__error_set(p, FAKE_EINVAL, "", param,
 				       "Invalid %s: %lld must be in the future (after %lld) and before the year 10000.",
-				       param, (long long)t, (long long)p->timeline.now);
+				       param, (long long)t, (long long)fake__now(p));
 	return 0;
 }
 
@@ -259,7 +259,7 @@ static int check_create(fake_processor *p, const fake_subscription_create_params
 				       FAKE_TRIAL_DAYS_MAX);
 	if (c->trial_end && c->trial_end != FAKE_TRIAL_END_NOW &&
 	    (check_time_param(p, c->trial_end, "trial_end") ||
-	     (c->trial_end - p->timeline.now > FAKE_TRIAL_DAYS_MAX * DAY &&
+	     (c->trial_end - fake__now(p) > FAKE_TRIAL_DAYS_MAX * DAY &&
 	      fake__error_set(p, FAKE_EINVAL, "", "trial_end", "Invalid trial_end: a trial lasts at most %d days.",
 			      FAKE_TRIAL_DAYS_MAX))))
 		return p->error->status;
@@ -313,7 +313,7 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 					       "Invalid items[%zu]: a new subscription's items have no id.", i);
 	if (set_store(p, sub, &set))
 		return p->error->status;
-	int64_t now = p->timeline.now;
+	int64_t now = fake__now(p);
 	int64_t trial_end = c->trial_period_days ? now + (int64_t)c->trial_period_days * DAY
 			    : c->trial_end > 0	  ? c->trial_end
 						  : 0;
@@ -457,7 +457,7 @@ static int update_sub(fake_processor *p, fake__ctx *ctx, struct fake_subscriptio
 	if (c->cancel_at_period_end != FAKE_FLAG_UNCHANGED) {
 		/* Stripe: canceled_at is the time of the request that set it. */
 		next.cancel_at_period_end = c->cancel_at_period_end == FAKE_FLAG_SET;
-		next.canceled_at = next.cancel_at_period_end ? p->timeline.now : 0;
+		next.canceled_at = next.cancel_at_period_end ? fake__now(p) : 0;
 	}
 	if (c->cancel_at)
 		next.cancel_at = c->cancel_at == FAKE_TIME_CLEAR ? 0 : c->cancel_at;
@@ -585,6 +585,8 @@ typedef struct list_filter {
 	const char *customer;
 	const struct fake_price *price;
 	int status; /* a status, or one of the two below */
+	const fake_processor *p;
+	const struct fake_test_clock *clock; /* with customer NULL: the subscriptions of this clock (NULL: of none) */
 } list_filter;
 
 enum { LIST_DEFAULT = -1, LIST_ALL = -2, LIST_ENDED = -3 };
@@ -593,7 +595,8 @@ static bool list_match(const fake__object *o, const void *ctx)
 {
 	const struct fake_subscription *sub = (const struct fake_subscription *)o;
 	const list_filter *f = ctx;
-	if (f->customer && strcmp(sub->customer, f->customer) != 0)
+	if (f->customer ? strcmp(sub->customer, f->customer) != 0
+			: fake__test_clock_of(f->p, o) != f->clock)
 		return false;
 	if (f->price) {
 		size_t i = 0;
@@ -620,7 +623,7 @@ static int list(void *out, fake_processor *p, fake__ctx *ctx)
 	const fake_subscription_list_params *c = ctx->call.params ? ctx->call.params : &defaults;
 	if (fake__check_version(p, c->version, FAKE_SUBSCRIPTION_LIST_PARAMS_VERSION, "fake_subscription_list_params"))
 		return p->error->status;
-	list_filter f = { c->customer, NULL, LIST_DEFAULT };
+	list_filter f = { c->customer, NULL, LIST_DEFAULT, p, NULL };
 	if (c->status) {
 		if (strcmp(c->status, "all") == 0) {
 			f.status = LIST_ALL;
@@ -639,6 +642,11 @@ static int list(void *out, fake_processor *p, fake__ctx *ctx)
 	void *found = NULL;
 	if (c->customer && fake__store_get(&found, p, FAKE_OBJECT_CUSTOMER, c->customer, "customer"))
 		return p->error->status;
+	if (c->test_clock) {
+		if (fake__store_get(&found, p, FAKE_OBJECT_TEST_CLOCK, c->test_clock, "test_clock"))
+			return p->error->status;
+		f.clock = found;
+	}
 	if (c->price) {
 		if (fake__store_get(&found, p, FAKE_OBJECT_PRICE, c->price, "price"))
 			return p->error->status;
@@ -813,8 +821,8 @@ static int usage_create(void *out, fake_processor *p, fake__ctx *ctx)
 	struct fake_subscription *sub = NULL;
 	if (get(&sub, p, item->subscription, "subscription") || not_ended(p, sub))
 		return p->error->status;
-	int64_t ts = c->timestamp ? c->timestamp : p->timeline.now;
-	if (ts < sub->current_period_start || ts > p->timeline.now)
+	int64_t ts = c->timestamp ? c->timestamp : fake__now(p);
+	if (ts < sub->current_period_start || ts > fake__now(p))
 		return fake__error_set(p, FAKE_EINVAL, "", "timestamp",
 				       "Invalid timestamp: %lld must be within the current period (from %lld) and not in the future.",
 				       (long long)ts, (long long)sub->current_period_start);

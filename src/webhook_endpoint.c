@@ -81,8 +81,14 @@ static void attempt_delivery(fake_processor *p, struct fake_webhook_endpoint *we
 		return;
 	}
 	we->failures++;
+	/* Deliveries and retries run on the processor clock, whichever clock
+	 * the event happened on (a test clock's events are delivered as they
+	 * happen): the window counts from the first attempt. */
+	int64_t since_first = 0;
+	for (unsigned int k = 1; k <= attempt; k++)
+		since_first += retry_delay(k);
 	int64_t next = p->timeline.now + retry_delay(attempt);
-	bool retry = next <= e->obj.created + RETRY_WINDOW && next <= FAKE_TIME_MAX;
+	bool retry = since_first <= RETRY_WINDOW && next <= FAKE_TIME_MAX;
 	fake__webhook_retry_job *r = retry ? fake__arena_alloc(p, sizeof(*r)) : NULL;
 	if (r) {
 		r->endpoint = we;
@@ -90,7 +96,7 @@ static void attempt_delivery(fake_processor *p, struct fake_webhook_endpoint *we
 		r->attempt = attempt + 1;
 	}
 	fake__job job = { next, 0, FAKE__JOB_WEBHOOK, NULL, r };
-	if (!r || fake__timeline_push(p, &job) != 0)
+	if (!r || fake__timeline_push(p, &p->timeline, &job) != 0)
 		e->pending_webhooks--;
 }
 

@@ -40,7 +40,9 @@ static void test_errors_every_status_has_a_name_and_text(void **state)
 	assert_string_equal(fake_status_name(FAKE_ENOTFOUND), "FAKE_ENOTFOUND");
 	assert_string_equal(fake_status_name(FAKE_ENOMEM), "FAKE_ENOMEM");
 	assert_string_equal(fake_status_name(FAKE_ITEROVER), "FAKE_ITEROVER");
-	assert_int_equal(FAKE_STATUS_MIN, FAKE_EIO);
+	assert_int_equal(FAKE_STATUS_MIN, FAKE_ECLOCKFAILED);
+	assert_string_equal(fake_status_name(FAKE_ETIMEOUT), "FAKE_ETIMEOUT");
+	assert_string_equal(fake_status_name(FAKE_ECLOCKFAILED), "FAKE_ECLOCKFAILED");
 }
 
 static void test_errors_unknown_status_is_named_unknown(void **state)

@@ -886,6 +886,7 @@ static void test_pipeline_op_names(void **state)
 		"create_webhook_endpoint", "retrieve_webhook_endpoint", "update_webhook_endpoint",
 		"delete_webhook_endpoint", "list_webhook_endpoints",
 		"create_subscription", "retrieve_subscription", "update_subscription", "cancel_subscription", "resume_subscription", "list_subscriptions", "subscription_item_create", "subscription_item_retrieve", "subscription_item_update", "subscription_item_delete", "subscription_item_list", "create_usage_record", "create_invoice", "retrieve_invoice", "update_invoice", "finalize_invoice", "pay_invoice", "void_invoice", "mark_uncollectible_invoice", "send_invoice", "delete_invoice", "list_invoices", "create_invoice_preview", "create_invoice_item", "retrieve_invoice_item", "update_invoice_item", "delete_invoice_item", "list_invoice_items",
+		"create_test_clock", "retrieve_test_clock", "list_test_clocks", "delete_test_clock", "advance_test_clock",
 	};
 
 	assert_string_equal(fake_op_name(FAKE_OP_CREATE_CUSTOMER), "create_customer");

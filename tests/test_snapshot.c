@@ -1226,7 +1226,7 @@ static const bad bad_inputs[] = {
 	{ "a NUL in a string", NULL, NULL, NULL, edit_nul, NULL, INVALID, "$", SYNTAX },
 	{ "wrong format", NULL, "format", "\"stripe-fixture\"", NULL, NULL, INVALID, "$.format", "libfake-snapshot" },
 	{ "format not a string", NULL, "format", "1", NULL, NULL, INVALID, "$.format", "libfake-snapshot" },
-	{ "version 2", NULL, "version", "2", NULL, NULL, "snapshot_version", "$.version", "version 2" },
+	{ "version 3", NULL, "version", "3", NULL, NULL, "snapshot_version", "$.version", "version 3" },
 	{ "version 0", NULL, "version", "0", NULL, NULL, "snapshot_version", "$.version", "version 0" },
 	{ "version \"1\"", NULL, "version", "\"1\"", NULL, NULL, "snapshot_version", "$.version", "not a number" },
 	{ "version 1.0", NULL, "version", "1.0", NULL, NULL, "snapshot_version", "$.version", "not a number" },

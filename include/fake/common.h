@@ -61,11 +61,13 @@ typedef enum fake_status {
 	FAKE_ENOMEM = -9,       /**< api_error, 500: an allocation failed; nothing changed */
 	FAKE_ESIGNATURE = -10,  /**< a webhook signature did not verify (fake_webhook_verify()) */
 	FAKE_EIO = -11,         /**< api_error, 500: a file could not be read or written (snapshots) */
+	FAKE_ETIMEOUT = -12,    /**< test_clock_timeout (no HTTP status): a test clock did not get ready in time */
+	FAKE_ECLOCKFAILED = -13, /**< test_clock_failed (no HTTP status): a test clock is in internal_failure */
 	FAKE_ITEROVER = 1       /**< not an error: an iterator has no more items */
 } fake_status;
 
 /** Lowest (most negative) status code; every code from this to 1 has a name. */
-#define FAKE_STATUS_MIN FAKE_EIO
+#define FAKE_STATUS_MIN FAKE_ECLOCKFAILED
 
 /**
  * The name of a status code, such as "FAKE_EINVAL".
@@ -88,7 +90,7 @@ typedef struct fake_error {
 	int status;            /**< the FAKE_E* code the call returned, 0 after success */
 	int http_status;       /**< 400, 402, 404, 429 or 500; 0 after success */
 	int64_t retry_after;   /**< seconds, for rate_limit_error; else 0 */
-	char type[32];         /**< api_error, card_error, idempotency_error, invalid_request_error, rate_limit_error */
+	char type[32];         /**< api_error, card_error, idempotency_error, invalid_request_error, rate_limit_error, test_clock_timeout, test_clock_failed */
 	char code[64];         /**< resource_missing, card_declined, parameter_missing, ... */
 	char decline_code[64]; /**< generic_decline, insufficient_funds, ... for card errors */
 	char param[128];       /**< the parameter at fault, e.g. "metadata[plan]" */
@@ -169,6 +171,7 @@ typedef enum fake_object_type {
 	FAKE_OBJECT_INVOICE,
 	FAKE_OBJECT_INVOICE_LINE,
 	FAKE_OBJECT_INVOICE_ITEM,
+	FAKE_OBJECT_TEST_CLOCK,
 	FAKE_OBJECT_TYPE_COUNT
 } fake_object_type;
 

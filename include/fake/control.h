@@ -34,7 +34,8 @@ typedef enum fake_outcome {
 	FAKE_OUTCOME_ERROR,           /**< return the script's error; state is untouched */
 	FAKE_OUTCOME_SUCCEED,         /**< run the default behaviour; the card succeeds whatever it is */
 	FAKE_OUTCOME_DECLINE,         /**< run the default behaviour; the card declines with error.decline_code */
-	FAKE_OUTCOME_REQUIRES_ACTION  /**< run the default behaviour; the payment needs 3D Secure */
+	FAKE_OUTCOME_REQUIRES_ACTION, /**< run the default behaviour; the payment needs 3D Secure */
+	FAKE_OUTCOME_INTERNAL_FAILURE /**< advance_test_clock only: the advance starts, then the clock fails (internal_failure) */
 } fake_outcome;
 
 /** A scripted response. Build one with the fake_script_* helpers below. */
@@ -92,7 +93,8 @@ typedef struct fake_call {
 	fake_op op;
 	const char *id;               /**< the id the call names (retrieve, update...), or NULL */
 	const void *params;           /**< the operation's params struct as the caller gave it (may be NULL);
-					   for set_default_payment_method, the payment method id (const char *) */
+					   for set_default_payment_method, the payment method id (const char *);
+					   for advance_test_clock, the target frozen_time (const int64_t *) */
 	const fake_request *request;  /**< may be NULL */
 } fake_call;
 

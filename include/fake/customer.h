@@ -37,7 +37,7 @@ typedef struct fake_customer_create_params {
 	size_t metadata_count;
 	const char *payment_method;      /**< a payment method id or test token (pm_card_visa) to attach */
 	const char *default_payment_method; /**< invoice_settings.default_payment_method: must be @c payment_method */
-	const char *test_clock;          /**< the test clock the customer lives on (test-clock issue) */
+	const char *test_clock;          /**< the test clock the customer lives on, for good (fake/test_clock.h); it must exist and not be deleted */
 } fake_customer_create_params;
 
 #define FAKE_CUSTOMER_CREATE_PARAMS_VERSION 1
@@ -118,7 +118,7 @@ typedef struct fake_customer_list_params {
 	unsigned int version;  /**< FAKE_CUSTOMER_LIST_PARAMS_VERSION */
 	fake_list_params page;
 	const char *email;     /**< exact, case-sensitive match (as Stripe) */
-	const char *test_clock; /**< only customers on this test clock */
+	const char *test_clock; /**< only customers on this test clock; NULL: only customers on no test clock (as Stripe) */
 } fake_customer_list_params;
 
 #define FAKE_CUSTOMER_LIST_PARAMS_VERSION 1

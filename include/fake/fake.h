@@ -23,6 +23,7 @@
 #include "subscription.h"
 #include "invoice.h"
 #include "webhook.h"
+#include "test_clock.h"
 #include "snapshot.h"
 #include "json.h"
 #include "control.h"

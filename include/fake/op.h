@@ -89,6 +89,11 @@ typedef enum fake_op {
 	FAKE_OP_UPDATE_INVOICE_ITEM,        /**< "update_invoice_item" */
 	FAKE_OP_DELETE_INVOICE_ITEM,        /**< "delete_invoice_item" */
 	FAKE_OP_LIST_INVOICE_ITEMS,         /**< "list_invoice_items" */
+	FAKE_OP_CREATE_TEST_CLOCK,          /**< "create_test_clock" */
+	FAKE_OP_RETRIEVE_TEST_CLOCK,        /**< "retrieve_test_clock" */
+	FAKE_OP_LIST_TEST_CLOCKS,           /**< "list_test_clocks" */
+	FAKE_OP_DELETE_TEST_CLOCK,          /**< "delete_test_clock" */
+	FAKE_OP_ADVANCE_TEST_CLOCK,         /**< "advance_test_clock" */
 	FAKE_OP_COUNT
 } fake_op;
 

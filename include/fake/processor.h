@@ -74,9 +74,18 @@ typedef struct fake_billing_options {
 #define FAKE_BILLING_OPTIONS_INIT \
 	{ 3, { 3, 5, 7, 0, 0, 0, 0, 0 }, FAKE_DUNNING_CANCEL, FAKE_DUNNING_LEAVE_OPEN, 3600, 3 }
 
+/** How test clocks behave (fake/test_clock.h, docs/test-clocks.md). */
+typedef struct fake_test_clock_options {
+	unsigned int max_clocks;             /**< clocks a processor holds at once, 1 .. FAKE_TEST_CLOCKS_MAX (10000); default 100 */
+	bool auto_delete;                    /**< delete a clock when the processor clock passes its deletes_after; default true */
+	unsigned int ready_after_retrievals; /**< 0: an advance completes at once (default); N: at the Nth retrieval after it, 1 .. 1000 */
+} fake_test_clock_options;
+
+#define FAKE_TEST_CLOCK_OPTIONS_INIT { 100, true, 0 }
+
 /** Processor options. Start from FAKE_PROCESSOR_OPTIONS_INIT. */
 typedef struct fake_processor_options {
-	unsigned int version;     /**< FAKE_PROCESSOR_OPTIONS_VERSION exactly (3 since billing.upcoming_days; options of another version are refused) */
+	unsigned int version;     /**< FAKE_PROCESSOR_OPTIONS_VERSION exactly (4 since test_clocks; options of another version are refused) */
 	int64_t epoch;            /**< clock start, unix seconds, 0 to 253402300799 (year 9999) */
 	unsigned int id_width;    /**< zero-padding of id numbers, 1..FAKE_ID_WIDTH_MAX */
 	fake_allocator allocator; /**< all NULL: libc */
@@ -84,12 +93,14 @@ typedef struct fake_processor_options {
 	bool synthesize_events;   /**< false: no events are recorded or delivered at all */
 	size_t block_size;        /**< bytes per memory block objects are carved from; 0: 64 KiB; minimum 256 */
 	fake_billing_options billing; /**< dunning and invoice timing */
+	fake_test_clock_options test_clocks; /**< test clock limits and timing */
 } fake_processor_options;
 
-#define FAKE_PROCESSOR_OPTIONS_VERSION 3
+#define FAKE_PROCESSOR_OPTIONS_VERSION 4
 #define FAKE_PROCESSOR_OPTIONS_INIT                                                          \
 	{ FAKE_PROCESSOR_OPTIONS_VERSION, FAKE_EPOCH_DEFAULT, FAKE_ID_WIDTH_DEFAULT,             \
-	  { NULL, NULL, NULL, NULL, NULL }, 0, true, 0, FAKE_BILLING_OPTIONS_INIT }
+	  { NULL, NULL, NULL, NULL, NULL }, 0, true, 0, FAKE_BILLING_OPTIONS_INIT,      \
+	  FAKE_TEST_CLOCK_OPTIONS_INIT }
 
 /**
  * Creates a processor.

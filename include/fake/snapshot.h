@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 /** The format version fake_processor_save() writes and the only one fake_processor_load() reads. */
-#define FAKE_SNAPSHOT_VERSION 1
+#define FAKE_SNAPSHOT_VERSION 2
 
 /**
  * Writes the processor's state to @p path atomically: into `<path>.tmp`,

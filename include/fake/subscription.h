@@ -259,16 +259,19 @@ typedef struct fake_subscription_list_params {
 	const char *customer;
 	const char *price;     /**< only subscriptions with an item on this price */
 	const char *status;    /**< a status name, "all" or "ended" (canceled, incomplete_expired); NULL: all but canceled and incomplete_expired, as Stripe */
+	const char *test_clock; /**< only subscriptions on this test clock; with neither this nor customer, only those on no test clock (as Stripe) */
 } fake_subscription_list_params;
 
-#define FAKE_SUBSCRIPTION_LIST_PARAMS_VERSION 1
-#define FAKE_SUBSCRIPTION_LIST_PARAMS_INIT { FAKE_SUBSCRIPTION_LIST_PARAMS_VERSION, { 0, NULL, NULL }, NULL, NULL, NULL }
+#define FAKE_SUBSCRIPTION_LIST_PARAMS_VERSION 2
+#define FAKE_SUBSCRIPTION_LIST_PARAMS_INIT { FAKE_SUBSCRIPTION_LIST_PARAMS_VERSION, { 0, NULL, NULL }, NULL, NULL, NULL, NULL }
 
 /**
  * Lists subscriptions, newest first (operation "list_subscriptions").
+ * Subscriptions of customers on a test clock are listed only when the
+ * customer or the test clock is given, as Stripe.
  * @param out receives a page of `const fake_subscription *`.
  * @return 0; FAKE_EINVAL (bad page or status); FAKE_ENOTFOUND (unknown
- *         customer, price or cursor).
+ *         customer, price, test clock or cursor).
  */
 FAKE_EXTERN int fake_subscription_list(fake_list *out, fake_processor *p, const fake_subscription_list_params *params,
 				       const fake_request *request);
