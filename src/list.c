@@ -176,6 +176,11 @@ static int invoice_items(fake_list *out, fake_processor *p, const void *params, 
 	return fake_invoice_item_list(out, p, params, request);
 }
 
+static int test_clocks(fake_list *out, fake_processor *p, const void *params, const fake_request *request)
+{
+	return fake_test_clock_list(out, p, params, request);
+}
+
 static const fake_customer_list_params customers_init = FAKE_CUSTOMER_LIST_PARAMS_INIT;
 static const fake_payment_method_list_params payment_methods_init = FAKE_PAYMENT_METHOD_LIST_PARAMS_INIT;
 static const fake_event_list_params events_init = FAKE_EVENT_LIST_PARAMS_INIT;
@@ -190,6 +195,7 @@ static const fake_subscription_list_params subscriptions_init = FAKE_SUBSCRIPTIO
 static const fake_subscription_item_list_params subscription_items_init = FAKE_SUBSCRIPTION_ITEM_LIST_PARAMS_INIT;
 static const fake_invoice_list_params invoices_init = FAKE_INVOICE_LIST_PARAMS_INIT;
 static const fake_invoice_item_list_params invoice_items_init = FAKE_INVOICE_ITEM_LIST_PARAMS_INIT;
+static const fake_test_clock_list_params test_clocks_init = FAKE_TEST_CLOCK_LIST_PARAMS_INIT;
 
 #define LIST(op, type, init, fn) { op, sizeof(type), offsetof(type, page), &init, fn }
 static const struct list_op {
@@ -214,6 +220,7 @@ static const struct list_op {
 	LIST(FAKE_OP_LIST_SUBSCRIPTION_ITEMS, fake_subscription_item_list_params, subscription_items_init, subscription_items),
 	LIST(FAKE_OP_LIST_INVOICES, fake_invoice_list_params, invoices_init, invoices),
 	LIST(FAKE_OP_LIST_INVOICE_ITEMS, fake_invoice_item_list_params, invoice_items_init, invoice_items),
+	LIST(FAKE_OP_LIST_TEST_CLOCKS, fake_test_clock_list_params, test_clocks_init, test_clocks),
 };
 
 /* Room for a copy of any list params struct. */

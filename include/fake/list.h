@@ -54,7 +54,7 @@ typedef struct fake_list_iter {
  * FAKE_OP_LIST_PRICES, FAKE_OP_LIST_PAYMENT_INTENTS, FAKE_OP_LIST_CHARGES,
  * FAKE_OP_LIST_REFUNDS, FAKE_OP_LIST_SETUP_INTENTS, FAKE_OP_LIST_WEBHOOK_ENDPOINTS,
  * FAKE_OP_LIST_SUBSCRIPTIONS, FAKE_OP_LIST_SUBSCRIPTION_ITEMS, FAKE_OP_LIST_INVOICES,
- * FAKE_OP_LIST_INVOICE_ITEMS)
+ * FAKE_OP_LIST_INVOICE_ITEMS, FAKE_OP_LIST_TEST_CLOCKS)
  * with that operation's params
  * (`fake_customer_list_params` ...). Nothing is fetched yet. The
  * params and request must stay valid while the iterator is used. When the
