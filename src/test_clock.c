@@ -303,7 +303,7 @@ static int64_t advance_limit(const fake_processor *p, const struct fake_test_clo
 			*shortest = sub;
 		}
 	}
-	return limit < FAKE_TIME_MAX ? limit : FAKE_TIME_MAX;
+	return limit;
 }
 
 static int advance(void *out, fake_processor *p, fake__ctx *ctx)
@@ -324,6 +324,10 @@ static int advance(void *out, fake_processor *p, fake__ctx *ctx)
 		return fake__error_set(p, FAKE_EINVAL, "", "frozen_time",
 				       "Invalid frozen_time: %lld must be after the test clock's current frozen time (%lld).",
 				       (long long)*target, (long long)c->frozen_time);
+	if (*target > FAKE_TIME_MAX)
+		return fake__error_set(p, FAKE_EINVAL, "", "frozen_time",
+				       "Invalid frozen_time: %lld is after 9999-12-31T23:59:59Z (%lld), the latest time a clock can reach.",
+				       (long long)*target, (long long)FAKE_TIME_MAX);
 	const struct fake_subscription *shortest = NULL;
 	int64_t limit = advance_limit(p, c, &shortest);
 	if (*target > limit && shortest)
