@@ -19,6 +19,13 @@
  * 100,000-subscription case takes a few minutes and 7 GiB, and runs only
  * when asked for (`bench 100k`, or any argument it matches).
  *
+ * The test-clock cases (docs/test-clocks.md): "clock: ..." times what a
+ * test of subscription code on a test clock does (a clock, three customers
+ * on it with a monthly subscription each, one month's advance, a
+ * retrieve), per iteration after a reset; "clock-1k" is 1,000
+ * subscriptions on one clock advanced month by month through two years,
+ * reported like the billing year (`bench clock` runs all of them).
+ *
  * The exit status is 0 whatever the figures (timings on a shared machine are
  * noisy); it is 1 only when an operation fails.
  */
@@ -331,6 +338,82 @@ static double sign_verify_event_payload(struct bench *b)
 	return t;
 }
 
+/* ---- test clocks (docs/test-clocks.md) --------------------------------------------- */
+
+/* Adds a customer on test clock `clock` (NULL: on none) with the card
+ * `token` attached and its default; returns its id (borrowed, valid until
+ * reset). */
+static const char *add_clock_customer(struct bench *b, const char *clock, const char *token)
+{
+	fake_customer_create_params cp = FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+	cp.email = "jenny.rosen@example.com";
+	cp.name = "Jenny Rosen";
+	cp.payment_method = token;
+	cp.default_payment_method = token;
+	cp.test_clock = clock;
+	const fake_customer *c = NULL;
+	check(b, fake_customer_create(&c, b->p, &cp, NULL), "fake_customer_create (test_clock)");
+	return fake_customer_id(c);
+}
+
+/* The test-clock fixture, once, after a reset: a price (and its
+ * product), a test clock frozen at the processor's now (2026-01-01), three
+ * customers on it with pm_card_visa attached and their default, each
+ * subscribed to the monthly price (the first invoice paid at once); then
+ * the clock advances one month, to 2026-02-01T02:00Z (for each
+ * subscription: invoice.upcoming on Jan 29, the renewal's invoice drafted
+ * on Feb 1, finalized and charged an hour later: 9 events each, 29 with
+ * the clock's advancing and ready), and is retrieved, as a test would
+ * before it looks.
+ * Adds the nanoseconds of the advance and the retrieve alone to
+ * *advance_ns. */
+static void clock_month_once(struct bench *b, double *advance_ns)
+{
+	reset(b);
+	const char *price = add_monthly_price(b);
+	fake_test_clock_create_params tc = FAKE_TEST_CLOCK_CREATE_PARAMS_INIT;
+	tc.frozen_time = fake_clock_now(b->p);
+	tc.name = "bench";
+	const fake_test_clock *clock = NULL;
+	check(b, fake_test_clock_create(&clock, b->p, &tc, NULL), "fake_test_clock_create");
+	const char *id = fake_test_clock_id(clock);
+	for (int i = 0; i < 3; i++)
+		add_subscription(b, add_clock_customer(b, id, "pm_card_visa"), price, 0);
+	double t0 = now_ns();
+	int64_t target = tc.frozen_time + 31 * DAY + 2 * 3600;
+	check(b, fake_test_clock_advance(&clock, b->p, id, target, NULL), "fake_test_clock_advance");
+	check(b, fake_test_clock_retrieve(&clock, b->p, id, NULL), "fake_test_clock_retrieve");
+	*advance_ns += now_ns() - t0;
+	if (fake_test_clock_status_of(clock) != FAKE_TEST_CLOCK_READY || fake_test_clock_frozen_time(clock) != target) {
+		fprintf(stderr, "bench: the test clock is not ready at its target after its advance\n");
+		exit(1);
+	}
+}
+
+enum { CLOCK_ITERATIONS = 2000 };
+
+/* The whole fixture per iteration (reset included). */
+static double clock_month(struct bench *b)
+{
+	double ignored = 0;
+	double t0 = now_ns();
+	for (int i = 0; i < CLOCK_ITERATIONS; i++)
+		clock_month_once(b, &ignored);
+	double t = (now_ns() - t0) / CLOCK_ITERATIONS;
+	reset(b);
+	return t;
+}
+
+/* Only the advance and the retrieve of the same fixture. */
+static double clock_month_advance(struct bench *b)
+{
+	double advance = 0;
+	for (int i = 0; i < CLOCK_ITERATIONS; i++)
+		clock_month_once(b, &advance);
+	reset(b);
+	return advance / CLOCK_ITERATIONS;
+}
+
 static const struct bench_case {
 	const char *name;
 	double (*run)(struct bench *b);
@@ -348,6 +431,8 @@ static const struct bench_case {
 	{ "json: subscription", json_subscription, 0 },
 	{ "json: subscription + customer, invoice", json_subscription_expanded, 0 },
 	{ "sign + verify an invoice event payload", sign_verify_event_payload, 0 },
+	{ "clock: 3 subs, a month (see source)", clock_month, 0 },
+	{ "clock: its advance + retrieve alone", clock_month_advance, 0 },
 };
 
 /* ---- billing: a year of monthly billing ---------------------------------------------- */
@@ -610,6 +695,199 @@ static void run_year_cases(const char *only)
 	}
 }
 
+/* ---- test clocks: 1,000 subscriptions on one clock, two years ------------------------- */
+
+#define CLOCK_1K_NAME "clock-1k: 1,000 subs on a test clock, 24 monthly advances"
+#define CLOCK_1K_BASELINE_NAME "clock-1k baseline: the same on the processor clock"
+#define CLOCK_1K_SUBS 1000
+#define CLOCK_1K_MONTHS 24
+#define CLOCK_1K_RUNS 5
+
+/* Unix time of 00:00:00 UTC on the first of `month` (1..12) of `year`
+ * (days from the civil date: Howard Hinnant's algorithm). */
+static int64_t first_of_month(int64_t year, int64_t month)
+{
+	year -= month <= 2;
+	int64_t era = (year >= 0 ? year : year - 399) / 400;
+	int64_t yoe = year - era * 400;
+	int64_t doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (era * 146097 + doe - 719468) * DAY;
+}
+
+typedef struct clock_1k_result {
+	double setup_ms;
+	double advance_ms;   /* the 24 advances (each followed by a retrieve) */
+	long faults;         /* minor page faults during the advances */
+	uint64_t invoices;   /* made by the advances (the first ones, made at setup, not counted) */
+	uint64_t payment_intents, charges;
+	size_t events;       /* every event, setup included */
+	size_t peak_bytes;
+	long maxrss_kib;     /* the process's high-water mark so far */
+} clock_1k_result;
+
+static int cmp_clock_1k(const void *a, const void *b)
+{
+	double x = ((const clock_1k_result *)a)->advance_ms, y = ((const clock_1k_result *)b)->advance_ms;
+	return (x > y) - (x < y);
+}
+
+static uint64_t invoice_count(struct bench *b)
+{
+	fake_list page;
+	fake_invoice_list_params il = FAKE_INVOICE_LIST_PARAMS_INIT;
+	il.page.limit = 1;
+	check(b, fake_invoice_list(&page, b->p, &il, NULL), "fake_invoice_list");
+	return newest_number(&page);
+}
+
+/*
+ * One processor (counting allocator), one test clock frozen at the epoch
+ * (2026-01-01), 1,000 customers on it, each with pm_card_visa attached and
+ * its default, each subscribed to a monthly usd 10.00 price: every fourth
+ * with a 14-day trial (renewing on the 15th), the others paying their
+ * first invoice at once (renewing on the 1st). 75 of them then get
+ * pm_card_chargeCustomerFail as their default (50 paying ones, i % 20 ==
+ * 19, and 25 trial ones, i % 40 == 0), so their next charge (the first
+ * renewal, or the trial end) fails and dunning cancels the subscription
+ * after the retries (3, 5, 7 days: the default billing). Then the clock
+ * advances to the first of each month, 2026-02-01 .. 2028-01-01: 24
+ * advances, each at most two intervals of the shortest subscription (one
+ * month here), each followed by a retrieve that must read ready.
+ *
+ * The baseline (on_test_clock false) does the same on the processor
+ * clock: customers without test_clock, fake_clock_advance_to() the same
+ * 24 times, no clock to retrieve. The difference is what test clocks cost.
+ */
+static void clock_1k(clock_1k_result *r, bool on_test_clock)
+{
+	counting_alloc a = { 0, 0 };
+	fake_processor_options o = FAKE_PROCESSOR_OPTIONS_INIT;
+	o.allocator.malloc = count_malloc;
+	o.allocator.realloc = count_realloc;
+	o.allocator.free = count_free;
+	o.allocator.ctx = &a;
+	struct bench cb;
+	cb.id_count = 0;
+	if (fake_processor_new(&cb.p, &o) != 0) {
+		fprintf(stderr, "bench: cannot make a processor\n");
+		exit(1);
+	}
+	struct bench *b = &cb;
+
+	double t0 = now_ns();
+	const char *price = add_monthly_price(b);
+	fake_test_clock_create_params tc = FAKE_TEST_CLOCK_CREATE_PARAMS_INIT;
+	tc.frozen_time = fake_clock_now(b->p);
+	tc.name = "bench 1k";
+	const fake_test_clock *clock = NULL;
+	const char *id = NULL;
+	if (on_test_clock) {
+		check(b, fake_test_clock_create(&clock, b->p, &tc, NULL), "fake_test_clock_create");
+		id = fake_test_clock_id(clock);
+	}
+	for (size_t i = 0; i < CLOCK_1K_SUBS; i++) {
+		const char *customer = add_clock_customer(b, id, "pm_card_visa");
+		add_subscription(b, customer, price, i % 4 == 0 ? 14 : 0);
+		if (i % 20 == 19 || i % 40 == 0) {
+			fake_payment_method_attach_params ap = FAKE_PAYMENT_METHOD_ATTACH_PARAMS_INIT;
+			ap.customer = customer;
+			const fake_payment_method *pm = NULL;
+			check(b, fake_payment_method_attach(&pm, b->p, "pm_card_chargeCustomerFail", &ap, NULL),
+			      "fake_payment_method_attach");
+			const fake_customer *c = NULL;
+			check(b, fake_customer_set_default_payment_method(&c, b->p, customer, fake_payment_method_id(pm),
+									  NULL),
+			      "fake_customer_set_default_payment_method");
+		}
+	}
+	uint64_t invoices_before = invoice_count(b);
+	long f1 = minor_faults();
+	double t1 = now_ns();
+	for (int m = 1; m <= CLOCK_1K_MONTHS; m++) {
+		int64_t target = first_of_month(2026 + m / 12, 1 + m % 12);
+		if (!on_test_clock) {
+			check(b, fake_clock_advance_to(b->p, target), "fake_clock_advance_to");
+			continue;
+		}
+		check(b, fake_test_clock_advance(&clock, b->p, id, target, NULL), "fake_test_clock_advance");
+		check(b, fake_test_clock_retrieve(&clock, b->p, id, NULL), "fake_test_clock_retrieve");
+		if (fake_test_clock_status_of(clock) != FAKE_TEST_CLOCK_READY ||
+		    fake_test_clock_frozen_time(clock) != target) {
+			fprintf(stderr, "bench: the test clock is not ready at its target after advance %d\n", m);
+			exit(1);
+		}
+	}
+	double t2 = now_ns();
+	r->faults = minor_faults() - f1;
+	r->setup_ms = (t1 - t0) / 1e6;
+	r->advance_ms = (t2 - t1) / 1e6;
+	r->invoices = invoice_count(b) - invoices_before;
+	fake_list page;
+	fake_payment_intent_list_params pl = FAKE_PAYMENT_INTENT_LIST_PARAMS_INIT;
+	pl.page.limit = 1;
+	check(b, fake_payment_intent_list(&page, b->p, &pl, NULL), "fake_payment_intent_list");
+	r->payment_intents = newest_number(&page);
+	fake_charge_list_params cl = FAKE_CHARGE_LIST_PARAMS_INIT;
+	cl.page.limit = 1;
+	check(b, fake_charge_list(&page, b->p, &cl, NULL), "fake_charge_list");
+	r->charges = newest_number(&page);
+	r->events = fake_event_count(b->p);
+	r->peak_bytes = a.peak;
+	fake_processor_free(b->p);
+	if (a.live != 0) {
+		fprintf(stderr, "bench: %zu bytes still held after fake_processor_free\n", a.live);
+		exit(1);
+	}
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	r->maxrss_kib = ru.ru_maxrss;
+}
+
+static void run_clock_1k_case(const char *name, bool on_test_clock, bool header)
+{
+	clock_1k_result res[CLOCK_1K_RUNS], warm;
+	double setups[CLOCK_1K_RUNS];
+	clock_1k(&warm, on_test_clock); /* warm-up */
+	for (int r = 0; r < CLOCK_1K_RUNS; r++) {
+		clock_1k(&res[r], on_test_clock);
+		setups[r] = res[r].setup_ms;
+	}
+	qsort(res, CLOCK_1K_RUNS, sizeof(res[0]), cmp_clock_1k);
+	qsort(setups, CLOCK_1K_RUNS, sizeof(setups[0]), cmp_double);
+	const clock_1k_result *m = &res[CLOCK_1K_RUNS / 2];
+	if (header) {
+		printf("\n1,000 subscriptions, two years month by month: median of %d runs (min-max), each on a new\n"
+		       "processor; setup (clock, customers, cards, subscriptions) not in the advance time; invoices: made\n"
+		       "by the advances; us/inv: advance time per such invoice; faults: page faults during the advances,\n"
+		       "in thousands\n",
+		       CLOCK_1K_RUNS);
+		printf("%-58s %-10s %-20s %9s %7s %8s %8s %8s %9s %7s %8s %7s\n", "case", "setup ms", "advances ms",
+		       "per adv", "faults", "invoices", "intents", "charges", "events", "us/inv", "peak MiB", "rss MiB");
+	}
+	char range[32];
+	snprintf(range, sizeof(range), "%.1f (%.1f-%.1f)", m->advance_ms, res[0].advance_ms,
+		 res[CLOCK_1K_RUNS - 1].advance_ms);
+	printf("%-58s %-10.1f %-20s %9.2f %7.1f %8llu %8llu %8llu %9zu %7.1f %8.1f %7.1f\n", name,
+	       setups[CLOCK_1K_RUNS / 2], range,
+	       m->advance_ms / CLOCK_1K_MONTHS, (double)m->faults / 1000.0, (unsigned long long)m->invoices,
+	       (unsigned long long)m->payment_intents, (unsigned long long)m->charges, m->events,
+	       m->advance_ms * 1e3 / (double)m->invoices, (double)m->peak_bytes / (1024.0 * 1024.0),
+	       (double)m->maxrss_kib / 1024.0);
+	fflush(stdout);
+}
+
+static void run_clock_1k(const char *only)
+{
+	bool header = true;
+	if (!only || strstr(CLOCK_1K_NAME, only)) {
+		run_clock_1k_case(CLOCK_1K_NAME, true, header);
+		header = false;
+	}
+	if (!only || strstr(CLOCK_1K_BASELINE_NAME, only))
+		run_clock_1k_case(CLOCK_1K_BASELINE_NAME, false, header);
+}
+
 /* ---- the event log's memory (issue 5) ------------------------------------------------ */
 
 /*
@@ -766,6 +1044,7 @@ int main(int argc, char **argv)
 	}
 	run_event_memory(only);
 	run_snapshot(only);
+	run_clock_1k(only); /* before the year cases: their last one makes malloc keep freed memory */
 	run_year_cases(only);
 	fake_processor_free(b->p);
 	free(b);

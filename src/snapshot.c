@@ -1659,6 +1659,8 @@ static void swap_state(fake_processor *a, fake_processor *b)
 #undef SWAP
 	a->last_snapshot = NULL;
 	b->last_snapshot = NULL;
+	a->clock = &a->timeline; /* outside operations, always */
+	b->clock = &b->timeline;
 }
 
 int fake_processor_load_string(fake_processor *p, const char *data, size_t len)

@@ -586,7 +586,7 @@ typedef struct list_filter {
 	const struct fake_price *price;
 	int status; /* a status, or one of the two below */
 	const fake_processor *p;
-	const struct fake_test_clock *clock; /* with customer NULL: the subscriptions of this clock (NULL: of none) */
+	const struct fake_test_clock *clock; /* only the subscriptions of this clock; with customer NULL too: of none */
 } list_filter;
 
 enum { LIST_DEFAULT = -1, LIST_ALL = -2, LIST_ENDED = -3 };
@@ -595,8 +595,9 @@ static bool list_match(const fake__object *o, const void *ctx)
 {
 	const struct fake_subscription *sub = (const struct fake_subscription *)o;
 	const list_filter *f = ctx;
-	if (f->customer ? strcmp(sub->customer, f->customer) != 0
-			: fake__test_clock_of(f->p, o) != f->clock)
+	if (f->customer && strcmp(sub->customer, f->customer) != 0)
+		return false;
+	if ((!f->customer || f->clock) && fake__test_clock_of(f->p, o) != f->clock)
 		return false;
 	if (f->price) {
 		size_t i = 0;
@@ -643,7 +644,7 @@ static int list(void *out, fake_processor *p, fake__ctx *ctx)
 	if (c->customer && fake__store_get(&found, p, FAKE_OBJECT_CUSTOMER, c->customer, "customer"))
 		return p->error->status;
 	if (c->test_clock) {
-		if (fake__store_get(&found, p, FAKE_OBJECT_TEST_CLOCK, c->test_clock, "test_clock"))
+		if (fake__store_get_live(&found, p, FAKE_OBJECT_TEST_CLOCK, c->test_clock, "test_clock"))
 			return p->error->status;
 		f.clock = found;
 	}

@@ -188,9 +188,10 @@ static int retrieve(void *out, fake_processor *p, fake__ctx *ctx)
 	struct fake_test_clock *c = NULL;
 	if (get_clock(&c, p, ctx->call.id))
 		return p->error->status;
-	if (c->status == FAKE_TEST_CLOCK_ADVANCING) {
-		/* A poll: the advance completes at its last awaited retrieval
-		 * (and at every one after a completion that could not finish). */
+	/* A poll: the advance completes at its last awaited retrieval (and at
+	 * every one after a completion that could not finish) — not at a
+	 * retrieval made by work the advance itself is running. */
+	if (c->status == FAKE_TEST_CLOCK_ADVANCING && !fake__test_clock_timeline(p, c)->advancing) {
 		if (c->polls_left > 1) {
 			struct fake_test_clock next = *c;
 			next.polls_left--;
@@ -249,7 +250,12 @@ static int remove_clock(fake_processor *p, fake__ctx *ctx, struct fake_test_cloc
 static int delete(void *out, fake_processor *p, fake__ctx *ctx)
 {
 	struct fake_test_clock *c = NULL;
-	if (get_clock(&c, p, ctx->call.id) || remove_clock(p, ctx, c))
+	if (get_clock(&c, p, ctx->call.id))
+		return p->error->status;
+	if (fake__test_clock_timeline(p, c)->advancing)
+		return fake__error_set(p, FAKE_ESTATE, "test_clock_advancing", "",
+				       "The test clock %s cannot be deleted by work its own advance is running.", c->obj.id);
+	if (remove_clock(p, ctx, c))
 		return p->error->status;
 	*(const fake_test_clock **)out = c;
 	return 0;

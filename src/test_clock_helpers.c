@@ -265,7 +265,8 @@ int fake_test_clock_owner_create(const fake_test_clock **out, fake_test_clock_ow
 		return FAKE_EINVAL;
 	fake_test_clock_create_params defaults = FAKE_TEST_CLOCK_CREATE_PARAMS_INIT;
 	if (!params) {
-		defaults.frozen_time = fake_clock_now(owner->p);
+		/* now; 1 on a processor whose clock is at 0 (0 is "not given") */
+		defaults.frozen_time = fake_clock_now(owner->p) ? fake_clock_now(owner->p) : 1;
 		defaults.name = "libfake_test";
 		params = &defaults;
 	}

@@ -112,7 +112,8 @@ FAKE_EXTERN int fake_test_clock_list(fake_list *out, fake_processor *p, const fa
  * events, at the clock's frozen_time), then the clock, with
  * test_helpers.test_clock.deleted. Its pending work is dropped.
  * @param out receives the borrowed clock, which reads deleted; NULL on failure.
- * @return 0; FAKE_EINVAL; FAKE_ENOTFOUND (unknown or deleted); FAKE_ENOMEM.
+ * @return 0; FAKE_EINVAL; FAKE_ENOTFOUND (unknown or deleted); FAKE_ESTATE
+ *         (called by work the clock's own advance is running); FAKE_ENOMEM.
  */
 FAKE_EXTERN int fake_test_clock_delete(const fake_test_clock **out, fake_processor *p, const char *id,
 				       const fake_request *request);
@@ -223,7 +224,8 @@ typedef struct fake_test_clock_wait_result {
  *         its error record; FAKE_ETIMEOUT (type test_clock_timeout) when
  *         the deadline passed; FAKE_ECLOCKFAILED (type test_clock_failed)
  *         when the clock is internal_failure; FAKE_EINVAL for NULL @p p or
- *         bad options (nothing called).
+ *         @p out, or bad options (nothing called); FAKE_ESTATE when called
+ *         from a subscriber, stub, handler or clock callback (nothing called).
  */
 FAKE_EXTERN int fake_test_clock_advance_and_wait(const fake_test_clock **out, fake_processor *p, const char *id,
 						 int64_t frozen_time, const fake_test_clock_wait_options *options,
@@ -282,8 +284,8 @@ FAKE_EXTERN int fake_test_clock_owner_new(fake_test_clock_owner **out, fake_proc
 
 /**
  * Creates a clock with fake_test_clock_create() and registers it. With
- * @p params NULL: frozen_time is the processor clock's now and the name
- * "libfake_test".
+ * @p params NULL: frozen_time is the processor clock's now (1 when that
+ * is 0) and the name "libfake_test".
  * @return as fake_test_clock_create(); FAKE_ENOMEM when it cannot be
  *         registered (the clock is then deleted again).
  */
