@@ -462,6 +462,11 @@ static json_t *options_json(save *s, const fake_processor_options *o)
 	put(s, billing, "finalize_delay", checked(s, json_integer(o->billing.finalize_delay)));
 	put(s, billing, "upcoming_days", checked(s, json_integer(o->billing.upcoming_days)));
 	put(s, r, "billing", billing);
+	json_t *tc = checked(s, json_object());
+	put(s, tc, "max_clocks", checked(s, json_integer(o->test_clocks.max_clocks)));
+	put(s, tc, "auto_delete", json_boolean(o->test_clocks.auto_delete));
+	put(s, tc, "ready_after_retrievals", checked(s, json_integer(o->test_clocks.ready_after_retrievals)));
+	put(s, r, "test_clocks", tc);
 	return r;
 }
 
@@ -1330,7 +1335,29 @@ static bool options_parse(load *l, json_t *o, fake_processor_options *opts)
 	if (fake__options_check(opts))
 		return path_push(l, ".retry_days"), fail(l, "retry_days must increase");
 	path_pop(l, mark);
-	static const char *const members[] = { "epoch", "id_width", "seed", "synthesize_events", "billing" };
+	json_t *tc = enter(l, o, "test_clocks", &mark);
+	if (!tc)
+		return false;
+	if (!json_is_object(tc))
+		return fail(l, "must be an object");
+	static const char *const test_clock_members[] = { "max_clocks", "auto_delete", "ready_after_retrievals" };
+	if (!get_member_int(l, tc, "max_clocks", 1, FAKE_TEST_CLOCKS_MAX, &n))
+		return false;
+	opts->test_clocks.max_clocks = (unsigned int)n;
+	if (!get_member_int(l, tc, "ready_after_retrievals", 0, 1000, &n))
+		return false;
+	opts->test_clocks.ready_after_retrievals = (unsigned int)n;
+	if (!(v = enter(l, tc, "auto_delete", &field_mark)))
+		return false;
+	if (!json_is_boolean(v))
+		return fail(l, "auto_delete must be true or false");
+	opts->test_clocks.auto_delete = json_is_true(v);
+	path_pop(l, field_mark);
+	if (!only(l, tc, test_clock_members, FAKE__COUNT(test_clock_members)))
+		return false;
+	path_pop(l, mark);
+	static const char *const members[] = { "epoch", "id_width", "seed", "synthesize_events", "billing",
+					       "test_clocks" };
 	return only(l, o, members, FAKE__COUNT(members));
 }
 
@@ -1604,9 +1631,16 @@ static bool document_parse(load *l, json_t *doc)
 		return false;
 	/* Each test clock's timeline starts at its frozen_time; its work comes with the timeline. */
 	const fake__table *clocks = &q->tables[FAKE_OBJECT_TEST_CLOCK];
-	for (size_t i = 0; i < clocks->len; i++)
+	size_t live = 0;
+	for (size_t i = 0; i < clocks->len; i++) {
 		if (fake__test_clock_prepare(q, (struct fake_test_clock *)clocks->items[i]))
 			return nomem(l);
+		live += !(clocks->items[i]->flags & FAKE__DELETED);
+	}
+	if (live > q->options.test_clocks.max_clocks)
+		return path_push(l, ".objects[\"test_helpers.test_clock\"]"),
+		       fail(l, "%zu test clocks are not deleted, more than options.test_clocks.max_clocks (%u)", live,
+			    q->options.test_clocks.max_clocks);
 	path_pop(l, 0);
 	path_push(l, "$");
 	if (!(v = enter(l, doc, "events", &mark)) || !events_parse(l, v))

@@ -178,7 +178,7 @@ int fake_test_clock_create(const fake_test_clock **out, fake_processor *p,
 static int get_clock(struct fake_test_clock **out, fake_processor *p, const char *id)
 {
 	void *found = NULL;
-	int rc = fake__store_get_live(&found, p, FAKE_OBJECT_TEST_CLOCK, id, "test_clock");
+	int rc = fake__store_get_live(&found, p, FAKE_OBJECT_TEST_CLOCK, id, "id");
 	*out = found;
 	return rc;
 }

@@ -270,18 +270,21 @@ int fake_test_clock_owner_create(const fake_test_clock **out, fake_test_clock_ow
 		defaults.name = "libfake_test";
 		params = &defaults;
 	}
+	/* Room to register it first: once the clock exists, nothing can fail. */
+	fake_processor *p = owner->p;
+	char *copy = fake__malloc(p, FAKE_ID_MAX + 1);
+	if (!copy || fake__grow(p, (void **)&owner->ids, &owner->cap, owner->count + 1, sizeof(*owner->ids))) {
+		fake__free(p, copy);
+		return fake__error_nomem(p);
+	}
 	const fake_test_clock *c = NULL;
-	int rc = fake_test_clock_create(&c, owner->p, params, NULL);
-	if (rc)
-		return rc;
-	rc = fake_test_clock_owner_register(owner, fake_test_clock_id(c));
+	int rc = fake_test_clock_create(&c, p, params, NULL);
 	if (rc) {
-		fake_error saved = *fake_error_last(owner->p);
-		const fake_test_clock *deleted = NULL;
-		fake_test_clock_delete(&deleted, owner->p, fake_test_clock_id(c), NULL);
-		fake__error_replace(owner->p, &saved);
+		fake__free(p, copy);
 		return rc;
 	}
+	fake__copy(copy, FAKE_ID_MAX + 1, fake_test_clock_id(c));
+	owner->ids[owner->count++] = copy;
 	if (out)
 		*out = c;
 	return 0;

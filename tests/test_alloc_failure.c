@@ -2743,6 +2743,580 @@ static void test_alloc_failure_snapshot_load(void **state)
 	text_free(&loaded);
 }
 
+/* ---- test clocks ----------------------------------------------------------------------- */
+
+/*
+ * Every test clock operation and helper, with allocation N failing for
+ * every N until it succeeds. What must not change is the processor's saved
+ * state (fake_processor_save_string()), taken with the allocator disarmed
+ * and with request numbers blanked: every call counts a request, a failed
+ * one too, so a call retried after a failure gives its events a later
+ * request id. Then the call (or, for an advance that had started, the
+ * retrieval that resumes it, as fake/test_clock.h documents) must succeed
+ * and leave the processor exactly as a run that never failed.
+ *
+ * A clock's advance runs billing work one piece at a time, each in its own
+ * transaction: one that stops at a piece that could not allocate leaves
+ * the clock advancing at its old frozen_time, the work before that piece
+ * done, and the next retrieval resumes it (CLOCK_RESUMABLE). Deletes made
+ * by cleanup helpers are counted, not returned, when they fail: the clocks
+ * whose delete failed must then be exactly as they were (CLOCK_DELETES).
+ */
+
+/* The state the world is prepared in. */
+typedef struct clock_fx {
+	fx f;
+	const fake_test_clock *clock1; /* "billing": customers, a trial */
+	const fake_test_clock *clock2; /* "spare" */
+	fake_test_clock_owner *owner;  /* for the owner operations */
+	size_t failed;                 /* deletes the helper under test counted as failed */
+} clock_fx;
+
+/* The processor's saved state, from malloc, with request numbers blanked. */
+static char *clock_state(clock_fx *cf)
+{
+	char *raw = snapshot_of(&cf->f, FAKE_JSON_PRETTY); /* pretty: a difference shows by line */
+	size_t len = strlen(raw);
+	char *s = malloc(len + 1);
+	assert_non_null(s);
+	size_t o = 0;
+	for (size_t i = 0; i < len;) {
+		static const char key[] = "\"requests\": ";
+		static const char rid[] = "req_fake_";
+		size_t skip = 0;
+		if (strncmp(raw + i, key, sizeof key - 1) == 0)
+			skip = sizeof key - 1;
+		else if (strncmp(raw + i, rid, sizeof rid - 1) == 0)
+			skip = sizeof rid - 1;
+		if (skip) {
+			memcpy(s + o, raw + i, skip);
+			o += skip;
+			i += skip;
+			while (raw[i] >= '0' && raw[i] <= '9')
+				i++;
+			s[o++] = '#';
+			continue;
+		}
+		s[o++] = raw[i++];
+	}
+	s[o] = '\0';
+	free(raw);
+	return s;
+}
+
+static void same_clock_state(const char *want, const char *got, const char *name, unsigned long n, const char *what)
+{
+	if (strcmp(want, got) != 0) {
+		print_error("%s, allocation %lu failing: %s\n", name, n, what);
+		print_difference(want, got);
+		fail();
+	}
+}
+
+static const fake_test_clock *clock_make(fake_processor *p, int64_t frozen_time, const char *name)
+{
+	fake_test_clock_create_params cp = FAKE_TEST_CLOCK_CREATE_PARAMS_INIT;
+	cp.frozen_time = frozen_time;
+	cp.name = name;
+	const fake_test_clock *c = NULL;
+	check_ok(p, fake_test_clock_create(&c, p, &cp, NULL));
+	return c;
+}
+
+static const fake_customer *clock_customer(fake_processor *p, const char *clock, const char *token)
+{
+	fake_customer_create_params cc = FAKE_CUSTOMER_CREATE_PARAMS_INIT;
+	cc.email = "clock@example.com";
+	cc.payment_method = token;
+	cc.default_payment_method = token;
+	cc.test_clock = clock;
+	const fake_customer *c = NULL;
+	check_ok(p, fake_customer_create(&c, p, &cc, NULL));
+	return c;
+}
+
+static void clock_subscribe(fake_processor *p, const fake_customer *c, const char *price, unsigned int trial_days)
+{
+	fake_subscription_item_params it = item_on(price, 0);
+	fake_subscription_create_params sc = FAKE_SUBSCRIPTION_CREATE_PARAMS_INIT;
+	sc.customer = fake_customer_id(c);
+	sc.items = &it;
+	sc.item_count = 1;
+	sc.trial_period_days = trial_days;
+	const fake_subscription *sub = NULL;
+	check_ok(p, fake_subscription_create(&sub, p, &sc, NULL));
+}
+
+#define CLOCK_T0 (FAKE_EPOCH_DEFAULT - 30 * INT64_C(86400)) /* clock 1's frozen_time: 2025-12-02 */
+
+/*
+ * The test clock world, the same every time (advances complete at the
+ * `polls`th retrieval):
+ *   price_fake_00001 monthly 1000 (product_fake_00001)
+ *   clock_fake_00001 "billing" at CLOCK_T0: cus_fake_00001 (pm_card_visa,
+ *                    a 10-day trial), cus_fake_00002 (a pending invoice item)
+ *   clock_fake_00002 "spare" at the epoch, nothing on it
+ *   clock_fake_00003 deleted
+ *   cus_fake_00003   on no clock, pm_card_visa, a monthly subscription
+ *   the processor clock at epoch + 100, a subscriber; then `extra`, and
+ *   the processor's timeline filled (fill_timeline())
+ */
+static void prepare_clocks(clock_fx *cf, unsigned int polls, void (*extra)(clock_fx *cf))
+{
+	memset(cf, 0, sizeof(*cf));
+	fx *f = &cf->f;
+	fake_processor_options o = fx_options(f);
+	o.test_clocks.ready_after_retrievals = polls;
+	assert_int_equal(fake_processor_new(&f->p, &o), 0);
+	fake_processor *p = f->p;
+	check_ok(p, fake_event_subscribe(p, on_event, f));
+	check_ok(p, fake_clock_advance(p, 100));
+	fake_price_create_params pc = FAKE_PRICE_CREATE_PARAMS_INIT;
+	pc.currency = "usd";
+	pc.unit_amount = 1000;
+	pc.product_name = "Clocked";
+	pc.interval = FAKE_INTERVAL_MONTH;
+	const fake_price *price = NULL;
+	check_ok(p, fake_price_create(&price, p, &pc, NULL));
+
+	cf->clock1 = clock_make(p, CLOCK_T0, "billing");
+	clock_subscribe(p, clock_customer(p, "clock_fake_00001", "pm_card_visa"), fake_price_id(price), 10);
+	const fake_customer *c2 = clock_customer(p, "clock_fake_00001", NULL);
+	fake_invoice_item_create_params ic = FAKE_INVOICE_ITEM_CREATE_PARAMS_INIT;
+	ic.customer = fake_customer_id(c2);
+	ic.amount = 250;
+	ic.currency = "usd";
+	const fake_invoice_item *ii = NULL;
+	check_ok(p, fake_invoice_item_create(&ii, p, &ic, NULL));
+	cf->clock2 = clock_make(p, FAKE_EPOCH_DEFAULT, "spare");
+	clock_make(p, CLOCK_T0, "gone");
+	const fake_test_clock *gone = NULL;
+	check_ok(p, fake_test_clock_delete(&gone, p, "clock_fake_00003", NULL));
+	clock_subscribe(p, clock_customer(p, NULL, "pm_card_visa"), fake_price_id(price), 0);
+	if (extra)
+		extra(cf);
+	assert_int_equal(fake_error_last(p)->status, 0);
+	fill_timeline(f);
+}
+
+static void clock_finish(clock_fx *cf)
+{
+	if (cf->owner)
+		fake_test_clock_owner_cleanup(cf->owner);
+	cf->owner = NULL;
+	finish(&cf->f);
+}
+
+/* Preparations: clock 1 advancing 20 days (its trial ends on the way), polled once. */
+static void advancing_polled_once(clock_fx *cf)
+{
+	fake_processor *p = cf->f.p;
+	const fake_test_clock *c = NULL;
+	check_ok(p, fake_test_clock_advance(&c, p, "clock_fake_00001", CLOCK_T0 + 20 * INT64_C(86400), NULL));
+	check_ok(p, fake_test_clock_retrieve(&c, p, "clock_fake_00001", NULL));
+	assert_int_equal(fake_test_clock_status_of(c), FAKE_TEST_CLOCK_ADVANCING);
+}
+
+static void with_owner(clock_fx *cf)
+{
+	check_ok(cf->f.p, fake_test_clock_owner_new(&cf->owner, cf->f.p));
+}
+
+static void with_owner_of_both(clock_fx *cf)
+{
+	with_owner(cf);
+	check_ok(cf->f.p, fake_test_clock_owner_register(cf->owner, "clock_fake_00001"));
+	check_ok(cf->f.p, fake_test_clock_owner_register(cf->owner, "clock_fake_00002"));
+}
+
+/* Each operation sets *out_ok when its out is as it must be: set on
+ * success, NULL / empty on failure. */
+static int cop_create(clock_fx *cf, bool *out_ok)
+{
+	fake_test_clock_create_params cp = FAKE_TEST_CLOCK_CREATE_PARAMS_INIT;
+	cp.frozen_time = CLOCK_T0;
+	cp.name = "created under fault injection";
+	const fake_test_clock *c = (const fake_test_clock *)(const void *)&sentinel;
+	int rc = fake_test_clock_create(&c, cf->f.p, &cp, NULL);
+	*out_ok = rc ? c == NULL : c != NULL && (const void *)c != (const void *)&sentinel;
+	return rc;
+}
+
+static int cop_retrieve(clock_fx *cf, bool *out_ok)
+{
+	const fake_test_clock *c = (const fake_test_clock *)(const void *)&sentinel;
+	int rc = fake_test_clock_retrieve(&c, cf->f.p, "clock_fake_00001", NULL);
+	*out_ok = rc ? c == NULL : c == cf->clock1;
+	return rc;
+}
+
+static int cop_list(clock_fx *cf, bool *out_ok)
+{
+	fake_test_clock_list_params lp = FAKE_TEST_CLOCK_LIST_PARAMS_INIT;
+	lp.page.limit = 1;
+	fake_list page;
+	memset(&page, 0, sizeof(page));
+	page.count = 3;
+	int rc = fake_test_clock_list(&page, cf->f.p, &lp, NULL);
+	*out_ok = rc ? page.count == 0 && !page.has_more : page.count == 1 && page.has_more;
+	return rc;
+}
+
+static int cop_delete(clock_fx *cf, bool *out_ok)
+{
+	const fake_test_clock *c = (const fake_test_clock *)(const void *)&sentinel;
+	int rc = fake_test_clock_delete(&c, cf->f.p, "clock_fake_00001", NULL);
+	*out_ok = rc ? c == NULL && !fake_test_clock_deleted(cf->clock1) : c == cf->clock1 && fake_test_clock_deleted(c);
+	return rc;
+}
+
+static int cop_advance(clock_fx *cf, bool *out_ok)
+{
+	const fake_test_clock *c = (const fake_test_clock *)(const void *)&sentinel;
+	int rc = fake_test_clock_advance(&c, cf->f.p, "clock_fake_00001", CLOCK_T0 + 45 * INT64_C(86400), NULL);
+	*out_ok = rc ? c == NULL : c == cf->clock1;
+	return rc;
+}
+
+static int64_t max_jitter(int64_t max, void *user_data)
+{
+	(void)user_data;
+	return max;
+}
+
+static int cop_advance_and_wait(clock_fx *cf, bool *out_ok)
+{
+	fake_test_clock_wait_options o = FAKE_TEST_CLOCK_WAIT_OPTIONS_INIT;
+	o.jitter = max_jitter; /* the processor's PRNG is state: leave it alone */
+	fake_test_clock_wait_result r;
+	const fake_test_clock *c = (const fake_test_clock *)(const void *)&sentinel;
+	int rc = fake_test_clock_advance_and_wait(&c, cf->f.p, "clock_fake_00001", CLOCK_T0 + 45 * INT64_C(86400), &o,
+						  &r);
+	*out_ok = rc ? c == NULL : c == cf->clock1 && fake_test_clock_status_of(c) == FAKE_TEST_CLOCK_READY &&
+					   r.attempts == 2;
+	return rc;
+}
+
+static int cop_cleanup(clock_fx *cf, bool *out_ok, bool del)
+{
+	fake_test_clock_cleanup_params cp = FAKE_TEST_CLOCK_CLEANUP_PARAMS_INIT;
+	cp.older_than = 0;
+	cp.delete_matches = del;
+	fake_test_clock_cleanup_result r;
+	int rc = fake_test_clock_cleanup(&r, cf->f.p, &cp);
+	if (rc)
+		*out_ok = true; /* disposed of below either way; what it holds is checked on success */
+	else
+		*out_ok = r.total_matched == 2 && r.candidates[0] == cf->clock2 && r.candidates[1] == cf->clock1 &&
+			  r.deleted + r.failed == (del ? 2u : 0u);
+	cf->failed = rc ? 0 : r.failed;
+	fake_test_clock_cleanup_result_dispose(cf->f.p, &r);
+	return rc;
+}
+
+static int cop_cleanup_list(clock_fx *cf, bool *out_ok)
+{
+	return cop_cleanup(cf, out_ok, false);
+}
+
+static int cop_cleanup_delete(clock_fx *cf, bool *out_ok)
+{
+	return cop_cleanup(cf, out_ok, true);
+}
+
+static int cop_owner_new(clock_fx *cf, bool *out_ok)
+{
+	fake_test_clock_owner *owner = (fake_test_clock_owner *)(void *)&cf->failed;
+	int rc = fake_test_clock_owner_new(&owner, cf->f.p);
+	*out_ok = rc ? owner == NULL : owner != NULL && fake_test_clock_owner_count(owner) == 0;
+	if (!rc)
+		cf->owner = owner;
+	return rc;
+}
+
+static int cop_owner_create(clock_fx *cf, bool *out_ok)
+{
+	const fake_test_clock *c = (const fake_test_clock *)(const void *)&sentinel;
+	int rc = fake_test_clock_owner_create(&c, cf->owner, NULL);
+	*out_ok = rc ? c == NULL && fake_test_clock_owner_count(cf->owner) == 0
+		     : c != NULL && fake_test_clock_owner_count(cf->owner) == 1 &&
+			       strcmp(fake_test_clock_owner_id(cf->owner, 0), fake_test_clock_id(c)) == 0;
+	return rc;
+}
+
+static int cop_owner_register(clock_fx *cf, bool *out_ok)
+{
+	int rc = fake_test_clock_owner_register(cf->owner, "clock_fake_00002");
+	*out_ok = fake_test_clock_owner_count(cf->owner) == (rc ? 0u : 1u);
+	return rc;
+}
+
+static int cop_owner_cleanup(clock_fx *cf, bool *out_ok)
+{
+	cf->failed = fake_test_clock_owner_cleanup(cf->owner);
+	cf->owner = NULL; /* freed, whatever failed */
+	*out_ok = true;
+	return 0;
+}
+
+enum clock_kind {
+	CLOCK_UNCHANGED, /* FAKE_ENOMEM leaves everything as it was */
+	CLOCK_RESUMABLE, /* ... or a started advance, which retrieval resumes */
+	CLOCK_DELETES    /* deletes made by the helper fail and are counted */
+};
+
+typedef struct clock_operation {
+	const char *name;
+	unsigned int polls;               /* options.test_clocks.ready_after_retrievals */
+	void (*extra)(clock_fx *cf);      /* more preparation */
+	int (*run)(clock_fx *cf, bool *out_ok);
+	enum clock_kind kind;
+	bool may_need_no_memory;
+} clock_operation;
+
+static void prepare_clock_op(clock_fx *cf, const clock_operation *op)
+{
+	prepare_clocks(cf, op->polls, op->extra);
+}
+
+/* The state where the clocks the helper deleted (as now) were deleted by
+ * hand in the order it deletes them, and the others were left alone. */
+static char *state_with_deleted(const clock_operation *op, bool one, bool two)
+{
+	clock_fx r;
+	prepare_clock_op(&r, op);
+	const fake_test_clock *c = NULL;
+	/* cleanup deletes newest first; the owner in registration order */
+	const char *order[2] = { "clock_fake_00002", "clock_fake_00001" };
+	bool gone[2] = { two, one };
+	if (op->run == cop_owner_cleanup) {
+		order[0] = "clock_fake_00001";
+		order[1] = "clock_fake_00002";
+		gone[0] = one;
+		gone[1] = two;
+	}
+	for (int i = 0; i < 2; i++)
+		if (gone[i])
+			check_ok(r.f.p, fake_test_clock_delete(&c, r.f.p, order[i], NULL));
+	char *s = clock_state(&r);
+	clock_finish(&r);
+	return s;
+}
+
+static void check_clock_operation(const clock_operation *op)
+{
+	clock_fx ref;
+	prepare_clock_op(&ref, op);
+	char *before = clock_state(&ref);
+	clock_finish(&ref);
+	clock_fx whole;
+	prepare_clock_op(&whole, op);
+	bool out_ok = false;
+	int rc = op->run(&whole, &out_ok);
+	if (rc != 0 || !out_ok) {
+		print_error("%s without failures: returned %s (%s)%s\n", op->name, fake_status_name(rc),
+			    fake_error_last(whole.f.p)->message, out_ok ? "" : ", its out is wrong");
+		fail();
+	}
+	assert_int_equal(whole.failed, 0);
+	char *complete = clock_state(&whole);
+	clock_finish(&whole);
+
+	unsigned long enomem = 0, resumed = 0, counted = 0;
+	bool done = false;
+	for (unsigned long n = 1; n <= N_MAX && !done; n++) {
+		clock_fx cf;
+		prepare_clock_op(&cf, op);
+		fake_processor *p = cf.f.p;
+		int64_t frozen1 = fake_test_clock_frozen_time(cf.clock1);
+		out_ok = false;
+		arm(&cf.f, n);
+		rc = op->run(&cf, &out_ok);
+		bool reached = failure_reached(&cf.f);
+		disarm(&cf.f);
+		const fake_error err = *fake_error_last(p); /* (a save clears the record) */
+		if (!out_ok) {
+			print_error("%s, allocation %lu failing: returned %s, and its out is wrong\n", op->name, n,
+				    fake_status_name(rc));
+			fail();
+		}
+		char *now = clock_state(&cf);
+		if (rc == 0 && cf.failed == 0) {
+			/* a run the failure never reached is a complete, undisturbed run;
+			 * one that it reached must have ended as one */
+			done = !reached;
+			same_clock_state(complete, now, op->name, n, "it succeeded, but not as a complete run");
+		} else if (rc == 0) {
+			/* CLOCK_DELETES: the deletes that failed changed nothing */
+			assert_int_equal(op->kind, CLOCK_DELETES);
+			counted++;
+			char *want = state_with_deleted(op, fake_test_clock_deleted(cf.clock1),
+							fake_test_clock_deleted(cf.clock2));
+			same_clock_state(want, now, op->name, n, "a delete counted as failed changed the processor");
+			free(want);
+		} else {
+			if (rc != FAKE_ENOMEM) {
+				print_error("%s, allocation %lu failing: returned %s (%s), not FAKE_ENOMEM\n", op->name, n,
+					    fake_status_name(rc), err.message);
+				fail();
+			}
+			enomem++;
+			assert_int_equal(err.status, FAKE_ENOMEM);
+			assert_string_equal(err.type, "api_error");
+			assert_true(err.message[0] != '\0');
+			bool started = strcmp(now, before) != 0;
+			if (started) {
+				/* only a started advance may have changed anything: it is
+				 * still advancing, at its old frozen_time */
+				if (op->kind != CLOCK_RESUMABLE) {
+					same_clock_state(before, now, op->name, n, "FAKE_ENOMEM, and the processor changed");
+				}
+				assert_int_equal(fake_test_clock_status_of(cf.clock1), FAKE_TEST_CLOCK_ADVANCING);
+				assert_int_equal(fake_test_clock_frozen_time(cf.clock1), frozen1);
+				resumed++;
+				for (int i = 0; i < 10 && fake_test_clock_status_of(cf.clock1) == FAKE_TEST_CLOCK_ADVANCING;
+				     i++) {
+					const fake_test_clock *c = NULL;
+					check_ok(p, fake_test_clock_retrieve(&c, p, "clock_fake_00001", NULL));
+				}
+				assert_int_equal(fake_test_clock_status_of(cf.clock1), FAKE_TEST_CLOCK_READY);
+			} else {
+				/* nothing changed: the call now succeeds */
+				out_ok = false;
+				rc = op->run(&cf, &out_ok);
+				if (rc != 0 || !out_ok) {
+					print_error("%s after allocation %lu failed: the call again returned %s (%s)\n",
+						    op->name, n, fake_status_name(rc), fake_error_last(p)->message);
+					fail();
+				}
+			}
+			char *after = clock_state(&cf);
+			same_clock_state(complete, after, op->name, n,
+					 started ? "resumed, it did not end as a complete run"
+						 : "retried, it did not end as a complete run");
+			free(after);
+		}
+		free(now);
+		clock_finish(&cf);
+	}
+	assert_true(done);
+	print_message("# %s: %lu failure points (%lu resumed, %lu counted deletes)\n", op->name, enomem + counted,
+		      resumed, counted);
+	if (op->kind == CLOCK_RESUMABLE)
+		assert_true(resumed > 0);
+	if (op->kind == CLOCK_DELETES)
+		assert_true(counted > 0);
+	if (enomem + counted == 0) {
+		if (!op->may_need_no_memory) {
+			print_error("%s never failed: no allocation point was exercised\n", op->name);
+			fail();
+		}
+		clock_fx cf;
+		prepare_clock_op(&cf, op);
+		cf.f.fail_all = true;
+		out_ok = false;
+		rc = op->run(&cf, &out_ok);
+		cf.f.fail_all = false;
+		if (rc != 0 || !out_ok) {
+			print_error("%s with every allocation refused: %s\n", op->name, fake_status_name(rc));
+			fail();
+		}
+		clock_finish(&cf);
+	}
+	free(before);
+	free(complete);
+}
+
+static const clock_operation clock_operations[] = {
+	{ "test_clock_create", 0, NULL, cop_create, CLOCK_UNCHANGED, false },
+	{ "test_clock_retrieve", 0, NULL, cop_retrieve, CLOCK_UNCHANGED, true },
+	{ "test_clock_retrieve_polling", 3, advancing_polled_once, cop_retrieve, CLOCK_UNCHANGED, true },
+	{ "test_clock_retrieve_completing", 2, advancing_polled_once, cop_retrieve, CLOCK_RESUMABLE, false },
+	{ "test_clock_list", 0, NULL, cop_list, CLOCK_UNCHANGED, true },
+	{ "test_clock_delete_cascade", 0, NULL, cop_delete, CLOCK_UNCHANGED, false },
+	{ "test_clock_advance_start", 2, NULL, cop_advance, CLOCK_UNCHANGED, false },
+	{ "test_clock_advance_billing", 0, NULL, cop_advance, CLOCK_RESUMABLE, false },
+	{ "test_clock_advance_and_wait", 2, NULL, cop_advance_and_wait, CLOCK_RESUMABLE, false },
+	{ "test_clock_cleanup_list", 0, NULL, cop_cleanup_list, CLOCK_UNCHANGED, false },
+	{ "test_clock_cleanup_delete", 0, NULL, cop_cleanup_delete, CLOCK_DELETES, false },
+	{ "test_clock_owner_new", 0, NULL, cop_owner_new, CLOCK_UNCHANGED, false },
+	{ "test_clock_owner_create", 0, with_owner, cop_owner_create, CLOCK_UNCHANGED, false },
+	{ "test_clock_owner_register", 0, with_owner, cop_owner_register, CLOCK_UNCHANGED, false },
+	{ "test_clock_owner_cleanup", 0, with_owner_of_both, cop_owner_cleanup, CLOCK_DELETES, false },
+};
+
+static const clock_operation *clock_operation_named(const char *name)
+{
+	for (size_t i = 0; i < sizeof(clock_operations) / sizeof(clock_operations[0]); i++)
+		if (strcmp(clock_operations[i].name, name) == 0)
+			return &clock_operations[i];
+	print_error("no test clock operation named %s\n", name);
+	fail();
+	return NULL;
+}
+
+static void test_alloc_failure_test_clock_create(void **state)
+{
+	(void)state;
+	check_clock_operation(clock_operation_named("test_clock_create"));
+}
+
+static void test_alloc_failure_test_clock_retrieve(void **state)
+{
+	(void)state;
+	check_clock_operation(clock_operation_named("test_clock_retrieve"));
+	check_clock_operation(clock_operation_named("test_clock_retrieve_polling"));
+	check_clock_operation(clock_operation_named("test_clock_retrieve_completing"));
+}
+
+static void test_alloc_failure_test_clock_list(void **state)
+{
+	(void)state;
+	check_clock_operation(clock_operation_named("test_clock_list"));
+}
+
+static void test_alloc_failure_test_clock_delete_cascade(void **state)
+{
+	(void)state;
+	check_clock_operation(clock_operation_named("test_clock_delete_cascade"));
+}
+
+static void test_alloc_failure_test_clock_advance(void **state)
+{
+	(void)state;
+	check_clock_operation(clock_operation_named("test_clock_advance_start"));
+	check_clock_operation(clock_operation_named("test_clock_advance_billing"));
+}
+
+static void test_alloc_failure_test_clock_advance_and_wait(void **state)
+{
+	(void)state;
+	check_clock_operation(clock_operation_named("test_clock_advance_and_wait"));
+}
+
+static void test_alloc_failure_test_clock_cleanup(void **state)
+{
+	(void)state;
+	check_clock_operation(clock_operation_named("test_clock_cleanup_list"));
+	check_clock_operation(clock_operation_named("test_clock_cleanup_delete"));
+}
+
+static void test_alloc_failure_test_clock_owner(void **state)
+{
+	(void)state;
+	check_clock_operation(clock_operation_named("test_clock_owner_new"));
+	check_clock_operation(clock_operation_named("test_clock_owner_register"));
+	check_clock_operation(clock_operation_named("test_clock_owner_cleanup"));
+}
+
+/* Separate: FAKE_ENOMEM from registering must leave the processor as it
+ * was too (STYLE.md 4), not a clock created and deleted again. */
+static void test_alloc_failure_test_clock_owner_create(void **state)
+{
+	(void)state;
+	check_clock_operation(clock_operation_named("test_clock_owner_create"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2797,6 +3371,15 @@ int main(void)
 		cmocka_unit_test(test_alloc_failure_invoice_item),
 		cmocka_unit_test(test_alloc_failure_snapshot_save),
 		cmocka_unit_test(test_alloc_failure_snapshot_load),
+		cmocka_unit_test(test_alloc_failure_test_clock_create),
+		cmocka_unit_test(test_alloc_failure_test_clock_retrieve),
+		cmocka_unit_test(test_alloc_failure_test_clock_list),
+		cmocka_unit_test(test_alloc_failure_test_clock_delete_cascade),
+		cmocka_unit_test(test_alloc_failure_test_clock_advance),
+		cmocka_unit_test(test_alloc_failure_test_clock_advance_and_wait),
+		cmocka_unit_test(test_alloc_failure_test_clock_cleanup),
+		cmocka_unit_test(test_alloc_failure_test_clock_owner),
+		cmocka_unit_test(test_alloc_failure_test_clock_owner_create),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -286,8 +286,8 @@ FAKE_EXTERN int fake_test_clock_owner_new(fake_test_clock_owner **out, fake_proc
  * Creates a clock with fake_test_clock_create() and registers it. With
  * @p params NULL: frozen_time is the processor clock's now (1 when that
  * is 0) and the name "libfake_test".
- * @return as fake_test_clock_create(); FAKE_ENOMEM when it cannot be
- *         registered (the clock is then deleted again).
+ * @return as fake_test_clock_create() (nothing changed on failure);
+ *         FAKE_EINVAL for a NULL @p owner.
  */
 FAKE_EXTERN int fake_test_clock_owner_create(const fake_test_clock **out, fake_test_clock_owner *owner,
 					     const fake_test_clock_create_params *params);
