@@ -103,15 +103,16 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 	if (check_quantity(p, c->quantity) || fake__check_string(p, c->description, 500, "description") ||
 	    fake__metadata_check(p, c->metadata, c->metadata_count))
 		return p->error->status;
+	/* The customer first: the period defaults to its test clock's time. */
+	void *customer = NULL, *found = NULL;
+	if (fake__store_get_live(&customer, p, FAKE_OBJECT_CUSTOMER, c->customer, "customer"))
+		return p->error->status;
 	int64_t start = c->period_start ? c->period_start : fake__now(p);
 	int64_t end = c->period_end ? c->period_end : start;
 	if (start < 0 || end < start)
 		return fake__error_set(p, FAKE_EINVAL, "", "period[end]",
 				       "Invalid period: the end (%lld) is before the start (%lld).", (long long)end,
 				       (long long)start);
-	void *customer = NULL, *found = NULL;
-	if (fake__store_get_live(&customer, p, FAKE_OBJECT_CUSTOMER, c->customer, "customer"))
-		return p->error->status;
 	const char *customer_id = ((const fake__object *)customer)->id;
 	if (c->subscription) {
 		if (fake__store_get(&found, p, FAKE_OBJECT_SUBSCRIPTION, c->subscription, "subscription"))

@@ -259,7 +259,13 @@ static int fetch(fake_list_iter *it)
 		return FAKE_EINVAL;
 	}
 	params_buf params;
-	memcpy(params.bytes, it->params ? it->params : l->defaults, l->size);
+	const void *given = it->params ? it->params : l->defaults;
+	size_t size = l->size;
+	/* Version 1 of the subscription list params ends before test_clock. */
+	if (it->op == FAKE_OP_LIST_SUBSCRIPTIONS && ((const fake_subscription_list_params *)given)->version == 1)
+		size = offsetof(fake_subscription_list_params, test_clock);
+	memset(params.bytes, 0, sizeof(params.bytes));
+	memcpy(params.bytes, given, size);
 	fake_list_params *page = (fake_list_params *)(void *)(params.bytes + l->page);
 	if (!it->started) {
 		it->backward = page->ending_before != NULL;

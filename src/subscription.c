@@ -285,10 +285,12 @@ static int create(void *out, fake_processor *p, fake__ctx *ctx)
 {
 	static const fake_subscription_create_params defaults = FAKE_SUBSCRIPTION_CREATE_PARAMS_INIT;
 	const fake_subscription_create_params *c = ctx->call.params ? ctx->call.params : &defaults;
-	if (check_create(p, c))
+	if (fake__check_version(p, c->version, FAKE_SUBSCRIPTION_CREATE_PARAMS_VERSION,
+				"fake_subscription_create_params"))
 		return p->error->status;
+	/* The customer first: its test clock's time is the one the times are checked against. */
 	void *found = NULL;
-	if (fake__store_get_live(&found, p, FAKE_OBJECT_CUSTOMER, c->customer, "customer"))
+	if (fake__store_get_live(&found, p, FAKE_OBJECT_CUSTOMER, c->customer, "customer") || check_create(p, c))
 		return p->error->status;
 	const struct fake_customer *customer = found;
 	fake_payment_method *pm = NULL;
@@ -643,8 +645,10 @@ static int list(void *out, fake_processor *p, fake__ctx *ctx)
 	void *found = NULL;
 	if (c->customer && fake__store_get(&found, p, FAKE_OBJECT_CUSTOMER, c->customer, "customer"))
 		return p->error->status;
-	if (c->test_clock) {
-		if (fake__store_get_live(&found, p, FAKE_OBJECT_TEST_CLOCK, c->test_clock, "test_clock"))
+	/* Version 1 params end before test_clock. */
+	const char *test_clock = c->version >= 2 ? c->test_clock : NULL;
+	if (test_clock) {
+		if (fake__store_get_live(&found, p, FAKE_OBJECT_TEST_CLOCK, test_clock, "test_clock"))
 			return p->error->status;
 		f.clock = found;
 	}

@@ -366,6 +366,10 @@ int fake_test_clock_advance(const fake_test_clock **out, fake_processor *p, cons
 
 int fake__test_clock_complete(fake_processor *p, struct fake_test_clock *c)
 {
+	/* A subscriber to the call's events may have completed it already
+	 * (a retrieval) or deleted the clock. */
+	if (c->status != FAKE_TEST_CLOCK_ADVANCING || (c->obj.flags & FAKE__DELETED))
+		return 0;
 	if (!c->fail) {
 		int rc = fake__timeline_run(p, fake__test_clock_timeline(p, c), c->target);
 		if (rc)

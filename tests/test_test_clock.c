@@ -1819,6 +1819,145 @@ static void test_test_clock_callbacks_during_its_advance(void **state)
 	check_ok(p, fake_event_unsubscribe(p, act_inside, &in));
 }
 
+/* A subscriber to .advancing that retrieves the clock (and so completes the
+ * advance, there being no polls to wait for) or deletes it: the advance's
+ * own completion then has nothing left to do. */
+typedef struct on_advancing {
+	bool delete_it;
+	int rc;
+} on_advancing;
+
+static void act_on_advancing(fake_processor *p, const fake_event *e, void *user_data)
+{
+	on_advancing *a = user_data;
+	if (strcmp(fake_event_type(e), "test_helpers.test_clock.advancing") != 0)
+		return;
+	const fake_test_clock *c = NULL;
+	a->rc = a->delete_it ? fake_test_clock_delete(&c, p, "clock_fake_00001", NULL)
+			     : fake_test_clock_retrieve(&c, p, "clock_fake_00001", NULL);
+}
+
+/* How many of the events after the first `mark` are of `type`. */
+static size_t events_since(fake_processor *p, size_t mark, const char *type)
+{
+	size_t n = 0, seen = 0, total = fake_event_count(p);
+	fake_list_iter it;
+	fake_list_iter_init(&it, p, FAKE_OP_LIST_EVENTS, NULL, NULL);
+	const void *e = NULL;
+	while (seen < total - mark && fake_list_iter_next(&e, &it) == 0) {
+		seen++;
+		n += strcmp(fake_event_type(e), type) == 0;
+	}
+	return n;
+}
+
+static void test_test_clock_subscriber_completes_or_deletes_before_the_advance_does(void **state)
+{
+	fake_processor *p = proc(state);
+	clock_new(p, T_2025_06_01, NULL);
+	trial_on(p, "clock_fake_00001", "pm_card_visa");
+	on_advancing a = { false, 1 };
+	check_ok(p, fake_event_subscribe(p, act_on_advancing, &a));
+	size_t mark = fake_event_count(p);
+	const fake_test_clock *c = clock_advance(p, "clock_fake_00001", T_2025_07_01);
+	assert_int_equal(a.rc, 0);
+	assert_int_equal(fake_test_clock_status_of(c), FAKE_TEST_CLOCK_READY);
+	assert_int_equal(fake_test_clock_frozen_time(c), T_2025_07_01);
+	assert_int_equal(events_since(p, mark, "test_helpers.test_clock.ready"), 1);
+
+	/* deleted by the subscriber: the advance's work never runs */
+	a.delete_it = true;
+	a.rc = 1;
+	mark = fake_event_count(p);
+	c = clock_advance(p, "clock_fake_00001", T_2025_08_01);
+	assert_int_equal(a.rc, 0);
+	assert_true(fake_test_clock_deleted(c));
+	assert_int_equal(fake_test_clock_frozen_time(c), T_2025_07_01);
+	assert_int_equal(events_since(p, mark, "test_helpers.test_clock.ready"), 0);
+	assert_int_equal(events_since(p, mark, "invoice.created"), 0);
+	check_ok(p, fake_event_unsubscribe(p, act_on_advancing, &a));
+}
+
+/* The processor clock cannot move from work a test clock's advance runs:
+ * it could delete that clock (deletes_after) in the middle of it. */
+static void advance_processor_inside(fake_processor *p, const fake_event *e, void *user_data)
+{
+	int *rc = user_data;
+	if (strcmp(fake_event_type(e), "invoice.created") == 0 && *rc == 1)
+		*rc = fake_clock_advance(p, 8 * DAY);
+}
+
+static void test_test_clock_processor_clock_cannot_move_inside_its_advance(void **state)
+{
+	fake_processor *p = proc(state);
+	clock_new(p, T_2025_06_01, NULL);
+	trial_on(p, "clock_fake_00001", "pm_card_visa");
+	int rc = 1;
+	check_ok(p, fake_event_subscribe(p, advance_processor_inside, &rc));
+	const fake_test_clock *c = clock_advance(p, "clock_fake_00001", T_2025_07_01);
+	assert_int_equal(rc, FAKE_ESTATE);
+	assert_int_equal(fake_clock_now(p), EPOCH);
+	assert_false(fake_test_clock_deleted(c));
+	assert_int_equal(fake_test_clock_frozen_time(c), T_2025_07_01);
+	check_ok(p, fake_event_unsubscribe(p, advance_processor_inside, &rc));
+	check_ok(p, fake_clock_advance(p, 8 * DAY)); /* outside it, the clock's deletes_after comes */
+	assert_false(clock_live(p, "clock_fake_00001"));
+}
+
+/* Subscription create checks its times against the customer's clock, and an
+ * invoice item's period defaults to that clock's time. */
+static void test_test_clock_create_checks_times_on_the_customers_clock(void **state)
+{
+	fake_processor *p = proc(state);
+	clock_new(p, T_2025_06_01, NULL); /* seven months before the processor clock */
+	const fake_customer *cus = customer_on(p, "clock_fake_00001", "pm_card_visa");
+	const fake_price *price = price_new(p, 1000, FAKE_INTERVAL_MONTH, 1);
+	fake_subscription_item_params item = { NULL, fake_price_id(price), NULL, 0, false, NULL, 0 };
+	fake_subscription_create_params sc = FAKE_SUBSCRIPTION_CREATE_PARAMS_INIT;
+	sc.customer = fake_customer_id(cus);
+	sc.items = &item;
+	sc.item_count = 1;
+	sc.trial_end = T_2025_06_15; /* in the clock's future, the processor's past */
+	const fake_subscription *sub = NULL;
+	check_ok(p, fake_subscription_create(&sub, p, &sc, NULL));
+	assert_int_equal(fake_subscription_trial_end(sub), T_2025_06_15);
+	sc.trial_end = T_2025_06_01 - DAY; /* in the clock's past */
+	check_fails(p, fake_subscription_create(&sub, p, &sc, NULL), FAKE_EINVAL, NULL, "trial_end");
+
+	fake_invoice_item_create_params ic = FAKE_INVOICE_ITEM_CREATE_PARAMS_INIT;
+	ic.customer = fake_customer_id(cus);
+	ic.amount = 500;
+	ic.currency = "usd";
+	const fake_invoice_item *ii = NULL;
+	check_ok(p, fake_invoice_item_create(&ii, p, &ic, NULL));
+	assert_int_equal(fake_object_created(ii), T_2025_06_01);
+	assert_int_equal(fake_invoice_item_period_start(ii), T_2025_06_01);
+}
+
+/* A caller built against version 1 of the subscription list params passes
+ * the smaller struct: libfake reads none of test_clock, which it lacks. */
+static void test_test_clock_subscription_list_params_version_1(void **state)
+{
+	fake_processor *p = proc(state);
+	const fake_customer *cus = customer_on(p, NULL, "pm_card_visa");
+	sub_new(p, cus, price_new(p, 1000, FAKE_INTERVAL_MONTH, 1), 0);
+	size_t v1 = offsetof(fake_subscription_list_params, test_clock);
+	fake_subscription_list_params full = FAKE_SUBSCRIPTION_LIST_PARAMS_INIT;
+	full.version = 1;
+	void *params = malloc(v1); /* exactly a version-1 struct: reading past it is caught under ASan/valgrind */
+	assert_non_null(params);
+	memcpy(params, &full, v1);
+	fake_list page;
+	check_ok(p, fake_subscription_list(&page, p, params, NULL));
+	assert_int_equal(page.count, 1);
+	fake_list_iter it;
+	fake_list_iter_init(&it, p, FAKE_OP_LIST_SUBSCRIPTIONS, params, NULL);
+	const void *o = NULL;
+	assert_int_equal(fake_list_iter_next(&o, &it), 0);
+	assert_int_equal(fake_list_iter_next(&o, &it), FAKE_ITEROVER);
+	free(params);
+}
+
 /* ---- 7. deletion ----------------------------------------------------------------- */
 
 static void test_test_clock_delete_cascades(void **state)
@@ -3747,6 +3886,10 @@ int main(void)
 		T(test_test_clock_error_script_on_advance),
 		T(test_test_clock_ready_after_retrievals),
 		T(test_test_clock_callbacks_during_its_advance),
+		T(test_test_clock_subscriber_completes_or_deletes_before_the_advance_does),
+		T(test_test_clock_processor_clock_cannot_move_inside_its_advance),
+		T(test_test_clock_create_checks_times_on_the_customers_clock),
+		T(test_test_clock_subscription_list_params_version_1),
 		T(test_test_clock_delete_cascades),
 		T(test_test_clock_auto_delete),
 		T(test_test_clock_auto_delete_off),

@@ -27,7 +27,7 @@ FAKE_EXTERN int64_t fake_clock_now(const fake_processor *p);
  * Moves the clock forward by @p seconds, running all work due on the way.
  * @return 0; FAKE_EINVAL for NULL, a negative @p seconds or a time past
  *         FAKE_TIME_MAX (nothing changes); FAKE_ESTATE when called while the
- *         clock is already advancing (from a callback); FAKE_ENOMEM when a
+ *         clock, or a test clock, is already advancing (from a callback); FAKE_ENOMEM when a
  *         piece of billing work cannot allocate: the clock stops at that
  *         work's due time, everything before it done, that work undone and
  *         still due (advancing again resumes it). Callbacks cannot fail an

@@ -110,7 +110,8 @@ FAKE_EXTERN int fake_test_clock_list(fake_list *out, fake_processor *p, const fa
  * it: each customer on the clock is deleted as fake_customer_delete() does
  * (its subscriptions canceled, its payment methods detached, with their
  * events, at the clock's frozen_time), then the clock, with
- * test_helpers.test_clock.deleted. Its pending work is dropped.
+ * test_helpers.test_clock.deleted. Its pending work never runs (the
+ * clock's timeline never runs again) and is not saved.
  * @param out receives the borrowed clock, which reads deleted; NULL on failure.
  * @return 0; FAKE_EINVAL; FAKE_ENOTFOUND (unknown or deleted); FAKE_ESTATE
  *         (called by work the clock's own advance is running); FAKE_ENOMEM.
