@@ -153,6 +153,28 @@ static void exercise(fake_processor *p)
 	if (fake_webhook_endpoint_list(&page, p, &wl, NULL) == 0)
 		for (size_t i = 0; i < page.count; i++)
 			fake_webhook_endpoint_set_handler(p, fake_object_id(page.data[i]), refuse, NULL);
+	/* Each test clock's loaded timeline runs: a retrieval completes an
+	 * advance in progress, then an advance of a month (or a day, when a
+	 * month is too far for it); before the processor clock's 400 days
+	 * delete every clock. */
+	fake_test_clock_list_params tl = FAKE_TEST_CLOCK_LIST_PARAMS_INIT;
+	tl.page.limit = 100;
+	if (fake_test_clock_list(&page, p, &tl, NULL) == 0) {
+		for (size_t i = 0; i < page.count; i++) {
+			const char *id = fake_object_id(page.data[i]);
+			const fake_test_clock *c = NULL;
+			for (int k = 0; k < 3 && fake_test_clock_retrieve(&c, p, id, NULL) == 0 &&
+					fake_test_clock_status_of(c) == FAKE_TEST_CLOCK_ADVANCING;
+			     k++)
+				;
+			if (!c || fake_test_clock_status_of(c) != FAKE_TEST_CLOCK_READY)
+				continue;
+			int64_t t = fake_test_clock_frozen_time(c);
+			const fake_test_clock *ready = NULL;
+			if (fake_test_clock_advance_and_wait(&ready, p, id, t + 30 * INT64_C(86400), NULL, NULL) == FAKE_EINVAL)
+				fake_test_clock_advance_and_wait(&ready, p, id, t + INT64_C(86400), NULL, NULL);
+		}
+	}
 	fake_clock_advance(p, 400 * INT64_C(86400));
 	fake_subscription_list_params sl = FAKE_SUBSCRIPTION_LIST_PARAMS_INIT;
 	sl.page.limit = 100;
