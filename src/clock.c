@@ -128,14 +128,14 @@ int fake__timeline_run(fake_processor *p, fake__timeline *t, int64_t until)
 	bool outer_fixed = p->clock_fixed;
 	t->advancing = true;
 	p->depth++;
+	/* Every piece runs on this timeline's time; the operations callbacks
+	 * and webhook handlers call choose their own, and put it back. */
+	p->clock = t;
+	p->clock_fixed = true;
 	int rc = 0;
 	while (t->len && t->heap[0].due <= until) {
 		fake__job job = pop(t);
 		t->now = job.due;
-		/* Each piece runs on this timeline's time; callbacks and
-		 * webhook retries may call operations, which choose their own. */
-		p->clock = t;
-		p->clock_fixed = true;
 		if (job.kind == FAKE__JOB_CALLBACK) {
 			job.fn(p, job.due, job.object);
 			continue;

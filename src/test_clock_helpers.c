@@ -238,6 +238,19 @@ int fake_test_clock_owner_new(fake_test_clock_owner **out, fake_processor *p)
 	return 0;
 }
 
+/* Room for one more id: the registry grown and a buffer for the id. */
+static char *reserve(fake_test_clock_owner *owner)
+{
+	fake_processor *p = owner->p;
+	char *copy = fake__malloc(p, FAKE_ID_MAX + 1);
+	if (!copy || fake__grow(p, (void **)&owner->ids, &owner->cap, owner->count + 1, sizeof(*owner->ids))) {
+		fake__free(p, copy);
+		fake__error_nomem(p);
+		return NULL;
+	}
+	return copy;
+}
+
 int fake_test_clock_owner_register(fake_test_clock_owner *owner, const char *clock_id)
 {
 	if (!owner)
@@ -245,13 +258,10 @@ int fake_test_clock_owner_register(fake_test_clock_owner *owner, const char *clo
 	fake_processor *p = owner->p;
 	if (fake__check_id(p, clock_id, "clock_id"))
 		return p->error->status;
-	size_t len = strlen(clock_id);
-	char *copy = fake__malloc(p, len + 1);
-	if (!copy || fake__grow(p, (void **)&owner->ids, &owner->cap, owner->count + 1, sizeof(*owner->ids))) {
-		fake__free(p, copy);
-		return fake__error_nomem(p);
-	}
-	memcpy(copy, clock_id, len + 1);
+	char *copy = reserve(owner);
+	if (!copy)
+		return FAKE_ENOMEM;
+	fake__copy(copy, FAKE_ID_MAX + 1, clock_id);
 	owner->ids[owner->count++] = copy;
 	return 0;
 }
@@ -272,11 +282,9 @@ int fake_test_clock_owner_create(const fake_test_clock **out, fake_test_clock_ow
 	}
 	/* Room to register it first: once the clock exists, nothing can fail. */
 	fake_processor *p = owner->p;
-	char *copy = fake__malloc(p, FAKE_ID_MAX + 1);
-	if (!copy || fake__grow(p, (void **)&owner->ids, &owner->cap, owner->count + 1, sizeof(*owner->ids))) {
-		fake__free(p, copy);
-		return fake__error_nomem(p);
-	}
+	char *copy = reserve(owner);
+	if (!copy)
+		return FAKE_ENOMEM;
 	const fake_test_clock *c = NULL;
 	int rc = fake_test_clock_create(&c, p, params, NULL);
 	if (rc) {
